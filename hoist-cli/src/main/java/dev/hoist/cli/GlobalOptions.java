@@ -1,0 +1,35 @@
+package dev.hoist.cli;
+
+import dev.hoist.Hoist;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options every command that touches the store or a registry shares. */
+final class GlobalOptions {
+  @Option(
+      names = "--store",
+      paramLabel = "DIR",
+      description = "OCI image layout to use (default: $HOIST_HOME or ~/.local/share/hoist).")
+  Path store;
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Registry that may use plain HTTP or unverified TLS (repeatable). Loopback always may.")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(names = "--debug", description = "Log what hoist does and print stack traces of errors.")
+  boolean debug;
+
+  /** A {@link Hoist.Builder} set up from these options. */
+  Hoist.Builder hoist() {
+    Hoist.Builder builder = Hoist.builder().insecureRegistries(insecureRegistries);
+    if (store != null) {
+      builder.store(store);
+    }
+    return builder;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.hoist.cli;
+
+import picocli.CommandLine.Command;
+
+/** The root command: lists the subcommands. */
+@Command(
+    name = "hoist",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Pulls container images from OCI and Docker registries, without a daemon.",
+    subcommands = {PullCommand.class},
+    footer = {
+      "",
+      "Images go to an OCI image layout: $HOIST_HOME, else $XDG_DATA_HOME/hoist, else",
+      "~/.local/share/hoist (change it with --store). Credentials come from docker's",
+      "config file ($DOCKER_CONFIG/config.json or ~/.docker/config.json)."
+    })
+final class HoistCommand {}

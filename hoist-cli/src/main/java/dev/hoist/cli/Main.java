@@ -1,0 +1,26 @@
+package dev.hoist.cli;
+
+import picocli.CommandLine;
+
+/** The {@code hoist} command line. The only place that calls {@link System#exit}. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs hoist with {@code args} and returns the exit code; for tests and embedding. */
+  static int run(String... args) {
+    boolean debug = java.util.Arrays.asList(args).contains("--debug");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new HoistCommand())
+        .setExecutionExceptionHandler(new Errors())
+        .setParameterExceptionHandler(Errors::onParameterError);
+  }
+}

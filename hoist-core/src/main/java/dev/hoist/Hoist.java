@@ -1,0 +1,145 @@
+package dev.hoist;
+
+import dev.hoist.auth.CredentialProvider;
+import dev.hoist.pull.PullListener;
+import dev.hoist.pull.PullRequest;
+import dev.hoist.pull.PullResult;
+import dev.hoist.pull.Puller;
+import dev.hoist.registry.RegistryClient;
+import dev.hoist.store.OciStore;
+import dev.hoist.transfer.BlobDownloader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * hoist's entry point: pulls images from registries into a local OCI image layout.
+ *
+ * <pre>{@code
+ * try (Hoist hoist = Hoist.builder().store(Path.of("images")).build()) {
+ *   PullResult result = hoist.pull("busybox:1.36");
+ *   System.out.println(result.digest());
+ * }
+ * }</pre>
+ *
+ * <p>Build one and share it: it is thread-safe, pulls run concurrently, and concurrent pulls
+ * share connections, tokens and the download limit. {@link #close()} stops its threads.
+ */
+public final class Hoist implements AutoCloseable {
+  private final OciStore store;
+  private final ExecutorService executor;
+  private final Puller puller;
+
+  private Hoist(Builder b) throws IOException {
+    this.store = OciStore.open(b.store);
+    RegistryClient client =
+        RegistryClient.builder()
+            .credentials(b.credentials)
+            .insecureRegistries(b.insecureRegistries)
+            .build();
+    this.executor = Executors.newCachedThreadPool(daemonThreads());
+    BlobDownloader downloader = new BlobDownloader(client, store, b.maxConcurrentDownloads);
+    this.puller = new Puller(client, store, downloader, executor);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The default store: {@code $HOIST_HOME}, else {@code $XDG_DATA_HOME/hoist}, else
+   * {@code ~/.local/share/hoist}.
+   */
+  public static Path defaultStore() {
+    return defaultStore(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  static Path defaultStore(Map<String, String> env, Path home) {
+    String hoistHome = env.get("HOIST_HOME");
+    if (hoistHome != null && !hoistHome.isEmpty()) {
+      return Path.of(hoistHome);
+    }
+    String xdg = env.get("XDG_DATA_HOME");
+    Path data = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : home.resolve(".local/share");
+    return data.resolve("hoist");
+  }
+
+  /** Pulls {@code reference} (docker's syntax: {@code busybox}, {@code ghcr.io/o/r:tag}). */
+  public PullResult pull(String reference) throws IOException {
+    return pull(PullRequest.of(reference), PullListener.NONE);
+  }
+
+  /** Pulls an image, reporting progress to {@code listener}. */
+  public PullResult pull(PullRequest request, PullListener listener) throws IOException {
+    return puller.pull(request, listener);
+  }
+
+  /** The store images are pulled into. */
+  public OciStore store() {
+    return store;
+  }
+
+  /** Stops hoist's threads; pulls still running are interrupted. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "hoist-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Configures a {@link Hoist}; every default is here. */
+  public static final class Builder {
+    private Path store = defaultStore();
+    private CredentialProvider credentials = CredentialProvider.dockerConfig();
+    private Collection<String> insecureRegistries = List.of();
+    private int maxConcurrentDownloads = 3;
+
+    private Builder() {}
+
+    /** The OCI image layout to pull into; {@link #defaultStore()} by default. */
+    public Builder store(Path store) {
+      this.store = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /** Where registry credentials come from; docker's config file by default. */
+    public Builder credentials(CredentialProvider credentials) {
+      this.credentials = Objects.requireNonNull(credentials, "credentials == null");
+      return this;
+    }
+
+    /** Registries ({@code host[:port]}) that may use plain HTTP or unverified TLS. */
+    public Builder insecureRegistries(Collection<String> registries) {
+      this.insecureRegistries = List.copyOf(registries);
+      return this;
+    }
+
+    /** How many blobs download at once across all pulls; 3 by default, as docker. */
+    public Builder maxConcurrentDownloads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConcurrentDownloads < 1: " + n);
+      }
+      this.maxConcurrentDownloads = n;
+      return this;
+    }
+
+    /** Opens the store (creating an empty layout if needed) and builds the client. */
+    public Hoist build() throws IOException {
+      return new Hoist(this);
+    }
+  }
+}

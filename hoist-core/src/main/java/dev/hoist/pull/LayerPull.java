@@ -1,0 +1,212 @@
+package dev.hoist.pull;
+
+import dev.hoist.image.Descriptor;
+import dev.hoist.image.DigestMismatchException;
+import dev.hoist.image.ImageManifest;
+import dev.hoist.reference.ImageReference;
+import dev.hoist.store.OciStore;
+import dev.hoist.transfer.BlobDownloader;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The concurrent part of one pull: the config and every missing layer are fetched at once (the
+ * downloader bounds how many transfer at a time). The first failure cancels the rest, and
+ * {@link #run} returns only when no task is still writing. "Pull complete" is reported in layer
+ * order, as docker reports it.
+ */
+final class LayerPull {
+  record Outcome(long bytesDownloaded, long bytesReused) {}
+
+  /** Validates the stored config against the manifest. */
+  interface ConfigCheck {
+    void check(ImageManifest manifest) throws IOException;
+  }
+
+  private final ImageReference ref;
+  private final ImageManifest manifest;
+  private final OciStore store;
+  private final BlobDownloader downloader;
+  private final ExecutorService executor;
+  private final PullListener events;
+  private final AtomicLong downloaded = new AtomicLong();
+  private final List<Descriptor> layers;
+  private final boolean[] done;
+  private final boolean[] fetched;
+  private int nextToComplete;
+
+  LayerPull(
+      ImageReference ref, ImageManifest manifest, OciStore store, BlobDownloader downloader,
+      ExecutorService executor, PullListener events) {
+    this.ref = ref;
+    this.manifest = manifest;
+    this.store = store;
+    this.downloader = downloader;
+    this.executor = executor;
+    this.events = events;
+    this.layers = Puller.distinct(manifest.layers());
+    this.done = new boolean[layers.size()];
+    this.fetched = new boolean[layers.size()];
+  }
+
+  Outcome run(ConfigCheck configCheck) throws IOException {
+    long reused = 0;
+    boolean complete = store.contains(manifest.config().digest());
+    for (Descriptor layer : layers) {
+      complete &= store.contains(layer.digest());
+    }
+    if (complete) {
+      // Docker's "image is up to date" path: no layer work, no layer lines.
+      configCheck.check(manifest);
+      return new Outcome(0, layers.stream().mapToLong(Descriptor::size).sum());
+    }
+    List<Integer> missing = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      Descriptor layer = layers.get(i);
+      if (store.contains(layer.digest())) {
+        reused += layer.size();
+        events.layer(new LayerEvent(layer.digest(), LayerStatus.ALREADY_EXISTS, 0, layer.size()));
+        markDone(i, false);
+      } else {
+        events.layer(new LayerEvent(layer.digest(), LayerStatus.PULLING_FS_LAYER, 0, layer.size()));
+        missing.add(i);
+      }
+    }
+    List<Task> tasks = new ArrayList<>();
+    tasks.add(() -> {
+      fetchConfig();
+      configCheck.check(manifest);
+    });
+    for (int i : missing) {
+      tasks.add(() -> fetchLayer(i));
+    }
+    runAll(tasks);
+    return new Outcome(downloaded.get(), reused);
+  }
+
+  private void fetchConfig() throws IOException {
+    Descriptor config = manifest.config();
+    try {
+      downloaded.addAndGet(downloader.fetch(ref, config, BlobDownloader.Progress.NONE));
+    } catch (DigestMismatchException e) {
+      throw new DigestMismatchException(
+          "image config verification failed for digest " + config.digest() + ": " + e.getMessage(),
+          config.digest());
+    }
+  }
+
+  private void fetchLayer(int index) throws IOException {
+    Descriptor layer = layers.get(index);
+    BlobDownloader.Progress progress = new BlobDownloader.Progress() {
+      @Override
+      public void waiting() {
+        events.layer(new LayerEvent(layer.digest(), LayerStatus.WAITING, 0, layer.size()));
+      }
+
+      @Override
+      public void downloading(long current, long total) {
+        events.layer(new LayerEvent(layer.digest(), LayerStatus.DOWNLOADING, current, total));
+      }
+
+      @Override
+      public void verifying() {
+        events.layer(new LayerEvent(layer.digest(), LayerStatus.VERIFYING_CHECKSUM, layer.size(), layer.size()));
+      }
+    };
+    try {
+      downloaded.addAndGet(downloader.fetch(ref, layer, progress));
+    } catch (DigestMismatchException e) {
+      throw new DigestMismatchException(
+          "filesystem layer verification failed for digest " + layer.digest() + ": " + e.getMessage(),
+          layer.digest());
+    }
+    events.layer(new LayerEvent(layer.digest(), LayerStatus.DOWNLOAD_COMPLETE, layer.size(), layer.size()));
+    markDone(index, true);
+  }
+
+  /** Records a finished layer and reports "Pull complete" for fetched layers, in layer order. */
+  private synchronized void markDone(int index, boolean fetched) {
+    done[index] = true;
+    this.fetched[index] = fetched;
+    while (nextToComplete < done.length && done[nextToComplete]) {
+      if (this.fetched[nextToComplete]) {
+        Descriptor layer = layers.get(nextToComplete);
+        events.layer(new LayerEvent(layer.digest(), LayerStatus.PULL_COMPLETE, layer.size(), layer.size()));
+      }
+      nextToComplete++;
+    }
+  }
+
+  private interface Task {
+    void run() throws IOException;
+  }
+
+  private void runAll(List<Task> tasks) throws IOException {
+    CountDownLatch finished = new CountDownLatch(tasks.size());
+    List<Future<?>> futures = new ArrayList<>();
+    for (Task task : tasks) {
+      futures.add(executor.submit(() -> {
+        try {
+          task.run();
+          return null;
+        } finally {
+          finished.countDown();
+        }
+      }));
+    }
+    IOException failure = null;
+    try {
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          failure = asIOException(e.getCause());
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = new InterruptedIOException("pull of " + ref.familiarString() + " cancelled");
+    }
+    if (failure != null) {
+      futures.forEach(f -> f.cancel(true));
+      awaitQuietly(finished);
+      throw failure;
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static IOException asIOException(Throwable t) {
+    if (t instanceof IOException io) {
+      return io;
+    }
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new IOException(t);
+  }
+}

@@ -1,0 +1,302 @@
+package dev.hoist.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hoist.auth.Credential;
+import dev.hoist.auth.CredentialProvider;
+import dev.hoist.internal.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What hoist knows about one registry: its base URI and how it wants to be authenticated. The
+ * handshake, done once per registry and repeated only when the registry asks:
+ *
+ * <ol>
+ *   <li>{@code GET /v2/} over HTTPS (over plain HTTP only for an insecure registry whose TLS
+ *       handshake failed).
+ *   <li>200: no authentication. 401 with a {@code Basic} challenge: send the configured
+ *       username and password with every request. 401 with a {@code Bearer} challenge: exchange
+ *       the credentials (or nothing, anonymously) at the challenge's realm for a token per scope,
+ *       cache it until it expires, and fetch it once however many threads ask.
+ *   <li>A 401 on a later request carries a fresh challenge: the token for that scope is dropped
+ *       and fetched again, once.
+ * </ol>
+ *
+ * Credentials are sent to the registry's own host and to its token realm, never elsewhere, and
+ * never over plain HTTP unless the registry itself is insecure. Thread-safe.
+ */
+final class AuthSession {
+  private static final Logger log = LoggerFactory.getLogger(AuthSession.class);
+  private static final int TOKEN_BODY_LIMIT = 64 * 1024;
+  private static final long MIN_TOKEN_SECONDS = 60;
+
+  private final RegistryEndpoint endpoint;
+  private final Transport transport;
+  private final CredentialProvider credentials;
+  private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Object> tokenLocks = new ConcurrentHashMap<>();
+  private volatile URI base;
+  private volatile List<Challenge> challenges = List.of();
+  private volatile Optional<Credential> credential;
+  private volatile String credentialError;
+
+  private record Token(String value, Instant expires) {}
+
+  AuthSession(RegistryEndpoint endpoint, Transport transport, CredentialProvider credentials) {
+    this.endpoint = endpoint;
+    this.transport = transport;
+    this.credentials = credentials;
+  }
+
+  RegistryEndpoint endpoint() {
+    return endpoint;
+  }
+
+  /** The registry's base URI ({@code https://host}); pings the registry on first use. */
+  URI base() throws IOException {
+    URI b = base;
+    if (b == null) {
+      synchronized (this) {
+        if (base == null) {
+          ping();
+        }
+        b = base;
+      }
+    }
+    return b;
+  }
+
+  private void ping() throws IOException {
+    URI https = endpoint.base("https");
+    HttpResponse<InputStream> response;
+    try {
+      response = sendPing(https);
+      base = https;
+    } catch (SSLException e) {
+      if (!endpoint.insecure()) {
+        throw new RegistryException(
+            "TLS handshake with registry " + endpoint.name() + " failed: " + e.getMessage()
+                + " (if it serves plain HTTP, mark it insecure)",
+            endpoint.name(),
+            e);
+      }
+      log.debug("{} is insecure and TLS failed ({}); using plain HTTP", endpoint.name(), e.getMessage());
+      URI http = endpoint.base("http");
+      response = sendPing(http);
+      base = http;
+    }
+    try (InputStream body = response.body()) {
+      body.readNBytes(ErrorBodies.LIMIT);
+    }
+    if (response.statusCode() == 401) {
+      challenges = Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
+    }
+  }
+
+  private HttpResponse<InputStream> sendPing(URI base) throws IOException {
+    HttpRequest request = transport.request(base.resolve("/v2/")).GET().build();
+    return transport.send(request, endpoint.insecure(), endpoint.name());
+  }
+
+  /** The {@code Authorization} header value for a request in {@code scope}, if one is needed. */
+  Optional<String> authorization(String scope) throws IOException {
+    List<Challenge> current = challenges;
+    for (Challenge c : current) {
+      if (c.isBearer()) {
+        return Optional.of("Bearer " + token(c, scope));
+      }
+    }
+    for (Challenge c : current) {
+      if (c.isBasic()) {
+        return credential().filter(cred -> !cred.isIdentityToken()).map(AuthSession::basic);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Takes in the challenge of a 401 answer to an authenticated request: the cached token for the
+   * scope is dropped. Returns false when asking again cannot help (no challenge, or basic auth).
+   */
+  boolean rechallenge(HttpResponse<?> response, String scope) {
+    List<Challenge> fresh =
+        Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
+    if (fresh.isEmpty()) {
+      return false;
+    }
+    boolean hadChallenge = !challenges.isEmpty();
+    challenges = fresh;
+    tokens.remove(scope);
+    return fresh.stream().anyMatch(Challenge::isBearer) || !hadChallenge;
+  }
+
+  /** Whether credentials are configured for this registry. */
+  boolean hasCredential() throws IOException {
+    return credential().isPresent();
+  }
+
+  /** Why looking up credentials failed, if it did (the pull then went on anonymously). */
+  Optional<String> credentialError() {
+    return Optional.ofNullable(credentialError);
+  }
+
+  private Optional<Credential> credential() {
+    Optional<Credential> c = credential;
+    if (c == null) {
+      try {
+        c = credentials.lookup(endpoint.name());
+      } catch (IOException e) {
+        // A broken credential helper must not break pulls of public images (a common docker pain).
+        log.warn("cannot get credentials for {}: {}; trying anonymously", endpoint.name(), e.getMessage());
+        credentialError = e.getMessage();
+        c = Optional.empty();
+      }
+      credential = c;
+    }
+    return c;
+  }
+
+  private String token(Challenge challenge, String scope) throws IOException {
+    Token t = tokens.get(scope);
+    if (t != null && t.expires().isAfter(Instant.now())) {
+      return t.value();
+    }
+    synchronized (tokenLocks.computeIfAbsent(scope, k -> new Object())) {
+      t = tokens.get(scope);
+      if (t == null || !t.expires().isAfter(Instant.now())) {
+        t = fetchToken(challenge, scope);
+        tokens.put(scope, t);
+      }
+      return t.value();
+    }
+  }
+
+  private Token fetchToken(Challenge challenge, String scope) throws IOException {
+    String realm = challenge.param("realm");
+    if (realm.isEmpty()) {
+      throw new RegistryException(
+          "no realm specified for token auth challenge from " + endpoint.name(), endpoint.name(), 401, List.of());
+    }
+    URI realmUri;
+    try {
+      realmUri = URI.create(realm);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException("invalid token realm " + realm, endpoint.name(), 401, List.of());
+    }
+    if (!"https".equals(realmUri.getScheme()) && !"http".equals(realmUri.getScheme())) {
+      throw new RegistryException("invalid token realm " + realm, endpoint.name(), 401, List.of());
+    }
+    // Credentials travel in clear over an http realm: only where the registry is insecure anyway.
+    boolean mayAuthenticate = "https".equals(realmUri.getScheme()) || endpoint.insecure();
+    Optional<Credential> cred = mayAuthenticate ? credential() : Optional.empty();
+    String service = challenge.param("service");
+    HttpRequest request =
+        cred.isPresent() && cred.get().isIdentityToken()
+            ? oauthRequest(realmUri, service, scope, cred.get())
+            : getTokenRequest(realmUri, service, scope, cred);
+    HttpResponse<InputStream> response =
+        transport.send(request, endpoint.insecure(), endpoint.name());
+    byte[] body;
+    try (InputStream in = response.body()) {
+      body = in.readNBytes(TOKEN_BODY_LIMIT);
+    }
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw new UnauthorizedException(
+          "the token server " + realmUri.getHost() + " of " + endpoint.name()
+              + (cred.isPresent() ? " rejected the credentials" : " refused anonymous access")
+              + " (HTTP " + response.statusCode() + ")",
+          endpoint.name(),
+          response.statusCode(),
+          ErrorBodies.parse(body));
+    }
+    if (response.statusCode() != 200) {
+      throw new RegistryException(
+          "the token server " + realmUri.getHost() + " of " + endpoint.name() + " answered HTTP "
+              + response.statusCode(),
+          endpoint.name(),
+          response.statusCode(),
+          ErrorBodies.parse(body));
+    }
+    return parseToken(body);
+  }
+
+  private HttpRequest getTokenRequest(
+      URI realm, String service, String scope, Optional<Credential> cred) {
+    StringBuilder query = new StringBuilder(realm.getRawQuery() == null ? "" : realm.getRawQuery());
+    appendParam(query, "service", service);
+    appendParam(query, "scope", scope);
+    cred.ifPresent(c -> appendParam(query, "account", c.username()));
+    String base = realm.toString();
+    int q = base.indexOf('?');
+    URI uri = URI.create((q < 0 ? base : base.substring(0, q)) + "?" + query);
+    HttpRequest.Builder b = transport.request(uri).GET();
+    cred.ifPresent(c -> b.header("Authorization", basic(c)));
+    return b.build();
+  }
+
+  private HttpRequest oauthRequest(URI realm, String service, String scope, Credential cred) {
+    StringBuilder form = new StringBuilder();
+    appendParam(form, "grant_type", "refresh_token");
+    appendParam(form, "refresh_token", cred.identityToken());
+    appendParam(form, "service", service);
+    appendParam(form, "scope", scope);
+    appendParam(form, "client_id", "hoist");
+    return transport
+        .request(realm)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
+        .build();
+  }
+
+  private Token parseToken(byte[] body) throws IOException {
+    JsonNode json;
+    try {
+      json = Json.mapper().readTree(body);
+    } catch (IOException e) {
+      throw new RegistryException(
+          "the token server of " + endpoint.name() + " sent a response that is not JSON", endpoint.name(), e);
+    }
+    String value = json == null ? "" : json.path("token").asText("");
+    if (value.isEmpty() && json != null) {
+      value = json.path("access_token").asText("");
+    }
+    if (value.isEmpty()) {
+      throw new RegistryException(
+          "the token server of " + endpoint.name() + " sent no token", endpoint.name(), 200, List.of());
+    }
+    long seconds = Math.max(MIN_TOKEN_SECONDS, json.path("expires_in").asLong(MIN_TOKEN_SECONDS));
+    // Renew a little early so a token never expires between our check and the registry's.
+    return new Token(value, Instant.now().plusSeconds(seconds - 10));
+  }
+
+  private static void appendParam(StringBuilder query, String name, String value) {
+    if (value == null || value.isEmpty()) {
+      return;
+    }
+    if (query.length() > 0) {
+      query.append('&');
+    }
+    query
+        .append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+        .append('=')
+        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+  }
+
+  private static String basic(Credential c) {
+    String pair = c.username() + ":" + c.password();
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,284 @@
+package dev.hoist.registry;
+
+import dev.hoist.auth.CredentialProvider;
+import dev.hoist.image.Digest;
+import dev.hoist.image.MediaTypes;
+import dev.hoist.reference.ImageReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A client of the distribution API (OCI distribution spec, Docker registry HTTP API v2) for
+ * pulling: manifests and blobs. It owns the authentication handshake (see {@link AuthSession}),
+ * follows blob redirects itself so the registry's {@code Authorization} header never reaches
+ * another host, and turns error responses into {@link RegistryException}s worded as docker words
+ * them.
+ *
+ * <p>Build one and share it: it is thread-safe, and keeps connections, tokens and the scheme of
+ * every registry it has talked to.
+ */
+public final class RegistryClient {
+  /** Manifests larger than this are refused before parsing (containerd's limit). */
+  public static final int MAX_MANIFEST_BYTES = 4 << 20;
+
+  private static final int MAX_REDIRECTS = 10;
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
+  private final Transport transport;
+  private final CredentialProvider credentials;
+  private final Set<String> insecureRegistries;
+  private final ConcurrentHashMap<String, AuthSession> sessions = new ConcurrentHashMap<>();
+
+  private RegistryClient(Builder b) {
+    this.transport = new Transport(b.connectTimeout, b.requestTimeout, b.userAgent);
+    this.credentials = b.credentials;
+    this.insecureRegistries = Set.copyOf(b.insecureRegistries);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Fetches a manifest by tag or digest, with an {@code Accept} header naming every manifest type
+   * hoist supports. The body is capped at {@link #MAX_MANIFEST_BYTES}.
+   *
+   * @param image the repository, and the tag or digest the user asked for (for messages)
+   * @param reference the tag or digest to fetch
+   */
+  public FetchedManifest getManifest(ImageReference image, String reference) throws IOException {
+    AuthSession session = session(image.domain());
+    URI uri = session.base().resolve("/v2/" + image.path() + "/manifests/" + reference);
+    Map<String, String> headers = Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
+    HttpResponse<InputStream> response = send(session, image, uri, headers);
+    if (response.statusCode() != 200) {
+      throw failure(session, image, "manifest", reference, response);
+    }
+    long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    byte[] bytes;
+    try (InputStream body = response.body()) {
+      if (declared > MAX_MANIFEST_BYTES) {
+        throw tooLarge(image, declared);
+      }
+      bytes = body.readNBytes(MAX_MANIFEST_BYTES + 1);
+    }
+    if (bytes.length > MAX_MANIFEST_BYTES) {
+      throw tooLarge(image, bytes.length);
+    }
+    String contentType = response.headers().firstValue("Content-Type").orElse("");
+    return new FetchedManifest(bytes, contentType, Digest.sha256(bytes));
+  }
+
+  /**
+   * Opens a blob for download from byte {@code offset} on. When {@code offset > 0} the registry is
+   * asked for a range; if it answers with the whole blob, or with a range other than the one
+   * asked for, the returned stream starts at 0 and says so in {@link BlobStream#offset()}.
+   */
+  public BlobStream openBlob(ImageReference image, Digest digest, long offset) throws IOException {
+    AuthSession session = session(image.domain());
+    URI uri = session.base().resolve("/v2/" + image.path() + "/blobs/" + digest);
+    Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+    HttpResponse<InputStream> response = send(session, image, uri, headers);
+    int status = response.statusCode();
+    long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    if (status == 200) {
+      return new BlobStream(response.body(), 0, length);
+    }
+    if (status == 206 && offset > 0) {
+      if (rangeStartsAt(response, offset)) {
+        return new BlobStream(response.body(), offset, length);
+      }
+      response.body().close(); // a range we did not ask for: start over rather than splice wrongly
+      return openBlob(image, digest, 0);
+    }
+    throw failure(session, image, "blob", digest.toString(), response);
+  }
+
+  private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
+    Matcher m = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
+    return m.matches() && Long.parseLong(m.group(1)) == offset;
+  }
+
+  private AuthSession session(String registry) {
+    return sessions.computeIfAbsent(
+        registry, r -> new AuthSession(RegistryEndpoint.of(r, insecureRegistries), transport, credentials));
+  }
+
+  /**
+   * Sends an authenticated GET, answering one fresh 401 challenge and following redirects. The
+   * {@code Authorization} header goes only to the registry's own host.
+   */
+  private HttpResponse<InputStream> send(
+      AuthSession session, ImageReference image, URI uri, Map<String, String> headers)
+      throws IOException {
+    String scope = "repository:" + image.path() + ":pull";
+    URI base = session.base();
+    URI current = uri;
+    boolean rechallenged = false;
+    for (int hops = 0; hops <= MAX_REDIRECTS; ) {
+      HttpRequest.Builder request = transport.request(current).GET();
+      headers.forEach(request::header);
+      if (session.endpoint().isSameHost(current, base)) {
+        session.authorization(scope).ifPresent(a -> request.header("Authorization", a));
+      }
+      HttpResponse<InputStream> response =
+          transport.send(request.build(), session.endpoint().insecure(), session.endpoint().name());
+      int status = response.statusCode();
+      if (status == 401 && !rechallenged && session.endpoint().isSameHost(current, base)) {
+        rechallenged = true;
+        if (session.rechallenge(response, scope)) {
+          response.body().close();
+          continue;
+        }
+      }
+      if (!isRedirect(status)) {
+        return response;
+      }
+      response.body().close();
+      current = redirectTarget(session, current, response);
+      hops++;
+    }
+    throw new RegistryException(
+        "too many redirects (more than " + MAX_REDIRECTS + ") fetching " + Redact.uri(uri),
+        session.endpoint().name(),
+        0,
+        List.of());
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  private static URI redirectTarget(AuthSession session, URI from, HttpResponse<?> response)
+      throws RegistryException {
+    String location = response.headers().firstValue("Location").orElse("");
+    URI target;
+    try {
+      target = from.resolve(location);
+    } catch (IllegalArgumentException e) {
+      target = null;
+    }
+    String registry = session.endpoint().name();
+    if (location.isEmpty() || target == null || target.getHost() == null
+        || !(target.getScheme().equals("https") || target.getScheme().equals("http"))) {
+      throw new RegistryException(
+          "registry " + registry + " sent an invalid redirect from " + Redact.uri(from),
+          registry, response.statusCode(), List.of());
+    }
+    if (from.getScheme().equals("https") && target.getScheme().equals("http")) {
+      throw new RegistryException(
+          "refusing redirect from https to http (" + Redact.uri(target) + ") from registry " + registry,
+          registry, response.statusCode(), List.of());
+    }
+    return target;
+  }
+
+  private RegistryException failure(
+      AuthSession session, ImageReference image, String kind, String reference,
+      HttpResponse<InputStream> response) throws IOException {
+    List<RegistryError> errors = ErrorBodies.read(response.body());
+    String registry = session.endpoint().name();
+    int status = response.statusCode();
+    String first = errors.isEmpty() ? "" : errors.get(0).toString();
+    switch (status) {
+      case 404 -> {
+        if (errors.stream().anyMatch(e -> e.code().equals("NAME_UNKNOWN"))) {
+          return new NotFoundException(
+              "repository " + image.familiarName() + " not found: " + first, registry, errors);
+        }
+        String what = kind.equals("manifest")
+            ? "manifest for " + image.familiarString()
+            : "blob " + reference + " of " + image.familiarName();
+        return new NotFoundException(
+            what + " not found: " + (first.isEmpty() ? kind + " unknown" : first), registry, errors);
+      }
+      case 401, 403 -> {
+        StringBuilder message = new StringBuilder("pull access denied for ")
+            .append(image.familiarName())
+            .append(", repository does not exist or may require 'docker login': ")
+            .append(first.isEmpty() ? (status == 401 ? "unauthorized" : "denied") : first);
+        if (session.hasCredential()) {
+          message.append(" (the credentials for ").append(registry).append(" were not accepted)");
+        }
+        session.credentialError().ifPresent(e -> message.append(" (credentials lookup failed: ").append(e).append(')'));
+        return new UnauthorizedException(message.toString(), registry, status, errors);
+      }
+      case 429 -> {
+        return new RegistryException(
+            first.isEmpty() ? "toomanyrequests: too many requests to registry " + registry : first,
+            registry, status, errors);
+      }
+      default -> {
+        return new RegistryException(
+            "registry " + registry + " answered HTTP " + status + " for " + kind + " " + reference
+                + " of " + image.familiarName() + (first.isEmpty() ? "" : ": " + first),
+            registry, status, errors);
+      }
+    }
+  }
+
+  private static RegistryException tooLarge(ImageReference image, long size) {
+    return new RegistryException(
+        "rejecting " + size + " byte manifest for " + image.familiarString() + ": larger than the "
+            + MAX_MANIFEST_BYTES + " byte limit",
+        image.domain(), 200, List.of());
+  }
+
+  /** Configures a {@link RegistryClient}; every default is here. */
+  public static final class Builder {
+    private CredentialProvider credentials = CredentialProvider.anonymous();
+    private Collection<String> insecureRegistries = List.of();
+    private Duration connectTimeout = Duration.ofSeconds(30);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private String userAgent = "hoist/0.1";
+
+    private Builder() {}
+
+    /** Where credentials come from; anonymous by default. */
+    public Builder credentials(CredentialProvider credentials) {
+      this.credentials = java.util.Objects.requireNonNull(credentials, "credentials == null");
+      return this;
+    }
+
+    /**
+     * Registries (names as in image references, {@code host[:port]}) that may be reached over
+     * plain HTTP or unverified TLS. Loopback addresses always may.
+     */
+    public Builder insecureRegistries(Collection<String> registries) {
+      this.insecureRegistries = List.copyOf(registries);
+      return this;
+    }
+
+    /** How long to wait for a TCP (and TLS) connection; 30 s by default. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /** How long to wait for response headers; 60 s by default. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    public RegistryClient build() {
+      return new RegistryClient(this);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.hoist.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The two HTTP clients hoist talks through: one that verifies TLS against the system trust store,
+ * and one, built only when a registry is insecure, that does not. Redirects are never followed by
+ * the JDK: {@link RegistryClient} follows them itself so credentials stay with the registry.
+ */
+final class Transport {
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+  private final String userAgent;
+  private final HttpClient verified;
+  private volatile HttpClient unverified;
+
+  Transport(Duration connectTimeout, Duration requestTimeout, String userAgent) {
+    this.connectTimeout = connectTimeout;
+    this.requestTimeout = requestTimeout;
+    this.userAgent = userAgent;
+    this.verified = builder().build();
+  }
+
+  private HttpClient.Builder builder() {
+    return HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_2);
+  }
+
+  /** A request builder with hoist's defaults: timeout, User-Agent, HTTP/1.1 for plain HTTP. */
+  HttpRequest.Builder request(URI uri) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri).timeout(requestTimeout).header("User-Agent", userAgent);
+    if ("http".equals(uri.getScheme())) {
+      b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-HTTP registries
+    }
+    return b;
+  }
+
+  /**
+   * Sends {@code request}; {@code insecure} skips TLS verification. Transport failures become a
+   * {@link RegistryException} naming the registry and what failed.
+   */
+  HttpResponse<InputStream> send(HttpRequest request, boolean insecure, String registry)
+      throws IOException {
+    try {
+      return client(insecure).send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted: " + request.method() + " " + request.uri());
+    } catch (SSLException e) {
+      throw e; // the caller decides whether plain HTTP is allowed
+    } catch (HttpConnectTimeoutException e) {
+      throw unreachable(registry, request, "connection timed out", e);
+    } catch (HttpTimeoutException e) {
+      throw unreachable(registry, request, "no response within " + requestTimeout.toSeconds() + " s", e);
+    } catch (ConnectException e) {
+      throw unreachable(registry, request, isUnknownHost(e) ? "unknown host" : "connection refused", e);
+    } catch (IOException e) {
+      throw unreachable(registry, request, describe(e), e);
+    }
+  }
+
+  private static RegistryException unreachable(
+      String registry, HttpRequest request, String why, Exception cause) {
+    return new RegistryException(
+        "cannot reach registry " + registry + ": " + why + " (" + request.method() + " "
+            + Redact.uri(request.uri()) + ")",
+        registry,
+        cause);
+  }
+
+  private static String describe(IOException e) {
+    if (isUnknownHost(e)) {
+      return "unknown host";
+    }
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  private static boolean isUnknownHost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException
+          || t instanceof java.net.UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private HttpClient client(boolean insecure) {
+    if (!insecure) {
+      return verified;
+    }
+    HttpClient c = unverified;
+    if (c == null) {
+      synchronized (this) {
+        if (unverified == null) {
+          unverified = builder().sslContext(trustingContext()).build();
+        }
+        c = unverified;
+      }
+    }
+    return c;
+  }
+
+  /** TLS without certificate or host-name checks, for registries the user named insecure. */
+  private static SSLContext trustingContext() {
+    TrustManager trustAll =
+        new X509ExtendedTrustManager() {
+          @Override
+          public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+          @Override
+          public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+          @Override
+          public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+
+          @Override
+          public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+          }
+        };
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+      return context;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot create a TLS context", e);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.hoist.store;
+
+import dev.hoist.image.Descriptor;
+import dev.hoist.image.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A content store on a standard OCI image layout: {@code oci-layout}, {@code index.json} and
+ * {@code blobs/<algorithm>/<hex>}, readable by skopeo, umoci and any other OCI tool. Blobs only
+ * appear through a verified {@link Ingest}; tags live in {@code index.json} (see {@link ImageRefs}).
+ *
+ * <p>hoist keeps its own working files under {@code .hoist/} (partial downloads and lock files),
+ * which OCI tools ignore. Thread-safe, and safe for several processes sharing one directory.
+ */
+public final class OciStore {
+  static final String WORKDIR = ".hoist";
+
+  private final Path root;
+  private final ImageRefs refs;
+
+  private OciStore(Path root) {
+    this.root = root;
+    this.refs = new ImageRefs(this);
+  }
+
+  /** Opens the layout at {@code root}, creating an empty one if the directory has none. */
+  public static OciStore open(Path root) throws IOException {
+    Path absolute = root.toAbsolutePath().normalize();
+    Files.createDirectories(absolute.resolve("blobs").resolve("sha256"));
+    Files.createDirectories(absolute.resolve(WORKDIR).resolve("ingest"));
+    OciStore store = new OciStore(absolute);
+    Path layoutFile = absolute.resolve("oci-layout");
+    if (!Files.exists(layoutFile)) {
+      store.writeAtomically(layoutFile, "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes());
+    }
+    store.refs.createIfMissing();
+    return store;
+  }
+
+  /** The layout's directory. */
+  public Path root() {
+    return root;
+  }
+
+  /** The tags of this store. */
+  public ImageRefs refs() {
+    return refs;
+  }
+
+  /** Whether the blob is in the store (committed and verified). */
+  public boolean contains(Digest digest) {
+    return Files.isRegularFile(blobPath(digest));
+  }
+
+  /** Where the blob lives (or would live) in the layout. */
+  public Path blobPath(Digest digest) {
+    return root.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
+  }
+
+  /** Opens a committed blob for reading. */
+  public InputStream open(Digest digest) throws IOException {
+    try {
+      return Files.newInputStream(blobPath(digest));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new BlobNotFoundException(digest, root);
+    }
+  }
+
+  /** Reads a whole committed blob; for manifests and configs, refused above {@code maxBytes}. */
+  public byte[] read(Digest digest, long maxBytes) throws IOException {
+    long size = size(digest);
+    if (size > maxBytes) {
+      throw new IOException("blob " + digest + " is " + size + " bytes, more than " + maxBytes);
+    }
+    try (InputStream in = open(digest)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** The size of a committed blob. */
+  public long size(Digest digest) throws IOException {
+    try {
+      return Files.size(blobPath(digest));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new BlobNotFoundException(digest, root);
+    }
+  }
+
+  /**
+   * Starts (or resumes) writing a blob. Blocks while another thread or process writes the same
+   * blob; if that writer committed it, the returned ingest {@link Ingest#isComplete() is complete}.
+   */
+  public Ingest ingest(Descriptor descriptor) throws IOException {
+    Digest digest = descriptor.digest();
+    String name = digest.algorithm() + "-" + digest.hex();
+    StoreLock lock = StoreLock.acquire(root.resolve(WORKDIR).resolve("locks").resolve(name));
+    try {
+      return new Ingest(this, descriptor, root.resolve(WORKDIR).resolve("ingest").resolve(name), lock);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** Writes a small blob held in memory (a manifest or config), verifying it first. */
+  public void write(Descriptor descriptor, byte[] bytes) throws IOException {
+    try (Ingest ingest = ingest(descriptor)) {
+      if (ingest.isComplete()) {
+        return;
+      }
+      ingest.truncate();
+      ingest.write(bytes, 0, bytes.length);
+      ingest.commit();
+    }
+  }
+
+  /** Every descriptor {@code index.json} lists, in file order. */
+  public List<Descriptor> manifests() throws IOException {
+    return refs.list();
+  }
+
+  /** The manifest descriptor tagged {@code refName}, if any. */
+  public Optional<Descriptor> resolve(String refName) throws IOException {
+    return refs.resolve(refName);
+  }
+
+  /** Moves a verified ingest file into {@code blobs/}, read-only, and makes the rename durable. */
+  void publish(Path partial, Digest digest) throws IOException {
+    Path target = blobPath(digest);
+    Files.createDirectories(target.getParent());
+    if (Files.exists(target)) {
+      Files.deleteIfExists(partial);
+      return;
+    }
+    try {
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException e) {
+      Files.deleteIfExists(partial);
+      return;
+    }
+    makeReadOnly(target);
+    syncDirectory(target.getParent());
+  }
+
+  /** Replaces {@code file} with {@code bytes} by write-to-temp, fsync and atomic rename. */
+  void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path temp = Files.createTempFile(root.resolve(WORKDIR), file.getFileName().toString(), ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        channel.write(java.nio.ByteBuffer.wrap(bytes));
+        channel.force(true);
+      }
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the store needs a filesystem with atomic rename: " + root, e);
+      }
+      Files.setPosixFilePermissions(file, PERMISSIONS_RW_R_R);
+      syncDirectory(file.getParent());
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static final java.util.Set<PosixFilePermission> PERMISSIONS_RW_R_R =
+      EnumSet.of(
+          PosixFilePermission.OWNER_READ,
+          PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.OTHERS_READ);
+
+  private static void makeReadOnly(Path file) {
+    try {
+      Files.setPosixFilePermissions(
+          file,
+          EnumSet.of(
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.GROUP_READ,
+              PosixFilePermission.OTHERS_READ));
+    } catch (IOException | UnsupportedOperationException e) {
+      // Read-only blobs guard against accidents only; a filesystem without POSIX modes is fine.
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Not every platform can fsync a directory; the rename itself is still atomic.
+    }
+  }
+}
