@@ -117,7 +117,9 @@ record Challenge(String scheme, Map<String, String> params) {
         }
         value.append(c);
       }
-      pos++; // closing quote
+      if (pos < s.length()) {
+        pos++; // closing quote; a value left unterminated ends with the header
+      }
       return value.toString();
     }
 
