@@ -1,6 +1,7 @@
 package dev.hoist.cli;
 
 import dev.hoist.Hoist;
+import dev.hoist.platform.Platform;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
 import dev.hoist.reference.ImageReference;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  hoist pull busybox",
       "  hoist pull ghcr.io/owner/app:1.2",
+      "  hoist pull --platform linux/arm64 debian:bookworm",
       "  hoist pull --store ./images localhost:5000/team/app@sha256:<digest>"
     })
 final class PullCommand implements Callable<Integer> {
@@ -40,6 +42,15 @@ final class PullCommand implements Callable<Integer> {
       description = "How many layers download at once (default: ${DEFAULT-VALUE}).")
   int maxConcurrentDownloads;
 
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH[/VARIANT]",
+      defaultValue = "${env:DOCKER_DEFAULT_PLATFORM}",
+      description =
+          "Platform to pull from a multi-platform image, e.g. linux/arm64 (default: this machine;"
+              + " $DOCKER_DEFAULT_PLATFORM if set).")
+  String platform;
+
   @Parameters(paramLabel = "NAME[:TAG|@DIGEST]", description = "The image to pull.")
   String image;
 
@@ -50,9 +61,13 @@ final class PullCommand implements Callable<Integer> {
     if (ref.tag().isEmpty() && ref.digest().isEmpty() && !quiet) {
       out.println("Using default tag: latest");
     }
+    PullRequest request = new PullRequest(ref);
+    if (platform != null && !platform.isBlank()) {
+      request = request.withPlatform(Platform.parse(platform));
+    }
     PullResult result;
     try (Hoist hoist = global.hoist().maxConcurrentDownloads(maxConcurrentDownloads).build()) {
-      result = hoist.pull(new PullRequest(ref), quiet ? dev.hoist.pull.PullListener.NONE : new PlainPullPrinter(out));
+      result = hoist.pull(request, quiet ? dev.hoist.pull.PullListener.NONE : new PlainPullPrinter(out));
     }
     if (!quiet) {
       out.println("Digest: " + result.digest());

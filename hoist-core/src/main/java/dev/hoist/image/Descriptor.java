@@ -1,5 +1,6 @@
 package dev.hoist.image;
 
+import dev.hoist.platform.Platform;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.hoist.image;
 
+import dev.hoist.platform.Platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoist.internal.json.Json;
 import java.io.IOException;

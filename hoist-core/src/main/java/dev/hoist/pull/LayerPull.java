@@ -17,18 +17,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The concurrent part of one pull: the config and every missing layer are fetched at once (the
- * downloader bounds how many transfer at a time). The first failure cancels the rest, and
+ * The concurrent part of one pull: every missing layer is fetched at once (the downloader bounds
+ * how many transfer at a time). The first failure cancels the rest, and
  * {@link #run} returns only when no task is still writing. "Pull complete" is reported in layer
  * order, as docker reports it.
  */
 final class LayerPull {
   record Outcome(long bytesDownloaded, long bytesReused) {}
-
-  /** Validates the stored config against the manifest. */
-  interface ConfigCheck {
-    void check(ImageManifest manifest) throws IOException;
-  }
 
   private final ImageReference ref;
   private final ImageManifest manifest;
@@ -56,15 +51,10 @@ final class LayerPull {
     this.fetched = new boolean[layers.size()];
   }
 
-  Outcome run(ConfigCheck configCheck) throws IOException {
+  Outcome run() throws IOException {
     long reused = 0;
-    boolean complete = store.contains(manifest.config().digest());
-    for (Descriptor layer : layers) {
-      complete &= store.contains(layer.digest());
-    }
-    if (complete) {
+    if (layers.stream().allMatch(layer -> store.contains(layer.digest()))) {
       // Docker's "image is up to date" path: no layer work, no layer lines.
-      configCheck.check(manifest);
       return new Outcome(0, layers.stream().mapToLong(Descriptor::size).sum());
     }
     List<Integer> missing = new ArrayList<>();
@@ -80,26 +70,11 @@ final class LayerPull {
       }
     }
     List<Task> tasks = new ArrayList<>();
-    tasks.add(() -> {
-      fetchConfig();
-      configCheck.check(manifest);
-    });
     for (int i : missing) {
       tasks.add(() -> fetchLayer(i));
     }
     runAll(tasks);
     return new Outcome(downloaded.get(), reused);
-  }
-
-  private void fetchConfig() throws IOException {
-    Descriptor config = manifest.config();
-    try {
-      downloaded.addAndGet(downloader.fetch(ref, config, BlobDownloader.Progress.NONE));
-    } catch (DigestMismatchException e) {
-      throw new DigestMismatchException(
-          "image config verification failed for digest " + config.digest() + ": " + e.getMessage(),
-          config.digest());
-    }
   }
 
   private void fetchLayer(int index) throws IOException {

@@ -4,42 +4,34 @@ import dev.hoist.image.Descriptor;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.InvalidManifestException;
 import dev.hoist.image.MediaTypes;
-import dev.hoist.image.Platform;
-import dev.hoist.reference.ImageReference;
-import java.util.Locale;
+import dev.hoist.platform.PlatformMatcher;
+import java.util.Optional;
 
 /**
- * Picks the manifest for this machine out of an index: the first image manifest whose OS and
- * architecture are the host's. Entries of unknown types are skipped, as the OCI spec requires.
+ * Picks the entry of an index to pull: the best match for the platform, as containerd ranks them
+ * (see {@link PlatformMatcher}); among equals, the first. Entries of unknown media types are
+ * skipped, as the OCI spec requires; entries without a platform are taken only when nothing
+ * better matches (moby accepts them).
  */
 final class PlatformChoice {
   private PlatformChoice() {}
 
-  static Descriptor choose(ImageIndex index, ImageReference ref) throws InvalidManifestException {
-    Platform host = host();
+  static Descriptor choose(ImageIndex index, PlatformMatcher matcher, String requested)
+      throws InvalidManifestException {
+    Descriptor best = null;
+    int bestRank = Integer.MAX_VALUE;
     for (Descriptor d : index.manifests()) {
-      if (!MediaTypes.isImageManifest(d.mediaType()) || d.platform() == null) {
+      if (!MediaTypes.isImageManifest(d.mediaType()) && !MediaTypes.isIndex(d.mediaType())) {
         continue;
       }
-      if (d.platform().os().equals(host.os()) && d.platform().architecture().equals(host.architecture())) {
-        return d;
+      int rank = d.platform() == null ? Integer.MAX_VALUE - 1 : matcher.rank(d.platform());
+      if (rank >= 0 && rank < bestRank) {
+        best = d;
+        bestRank = rank;
       }
     }
-    throw new InvalidManifestException(
-        "no matching manifest for " + host + " in the manifest list entries");
-  }
-
-  /** This machine's platform in OCI words: {@code linux/amd64}, {@code linux/arm64}. */
-  static Platform host() {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    String ociOs = os.startsWith("windows") ? "windows" : os.startsWith("mac") ? "darwin" : os;
-    String ociArch = switch (arch) {
-      case "x86_64", "amd64" -> "amd64";
-      case "aarch64", "arm64" -> "arm64";
-      case "x86", "i386", "i686" -> "386";
-      default -> arch;
-    };
-    return Platform.of(ociOs, ociArch, "");
+    return Optional.ofNullable(best)
+        .orElseThrow(() -> new InvalidManifestException(
+            "no matching manifest for " + requested + " in the manifest list entries"));
   }
 }

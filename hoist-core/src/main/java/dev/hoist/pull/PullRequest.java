@@ -1,20 +1,38 @@
 package dev.hoist.pull;
 
+import dev.hoist.platform.Platform;
 import dev.hoist.reference.ImageReference;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What to pull. Immutable.
  *
  * @param reference the image; without tag or digest, {@code latest} is pulled
+ * @param platform the platform to choose from a multi-platform image; null for this machine's
  */
-public record PullRequest(ImageReference reference) {
+public record PullRequest(ImageReference reference, Platform platform) {
   public PullRequest {
     Objects.requireNonNull(reference, "reference == null");
   }
 
-  /** Pulls {@code reference}, parsed with docker's normalisation. */
+  /** Pulls {@code reference} for this machine's platform. */
+  public PullRequest(ImageReference reference) {
+    this(reference, null);
+  }
+
+  /** Pulls {@code reference}, parsed with docker's normalisation, for this machine's platform. */
   public static PullRequest of(String reference) {
     return new PullRequest(ImageReference.parse(reference));
+  }
+
+  /** This request for another platform, such as {@code Platform.parse("linux/arm64")}. */
+  public PullRequest withPlatform(Platform platform) {
+    return new PullRequest(reference, platform);
+  }
+
+  /** The requested platform, if one was given. */
+  public Optional<Platform> requestedPlatform() {
+    return Optional.ofNullable(platform);
   }
 }

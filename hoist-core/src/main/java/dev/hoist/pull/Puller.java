@@ -10,6 +10,8 @@ import dev.hoist.image.InvalidManifestException;
 import dev.hoist.image.Manifest;
 import dev.hoist.image.Manifests;
 import dev.hoist.image.MediaTypes;
+import dev.hoist.platform.Platform;
+import dev.hoist.platform.PlatformMatcher;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.FetchedManifest;
 import dev.hoist.registry.RegistryClient;
@@ -19,27 +21,30 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
  * Pulls one image into the store, in docker's order and with docker's checks
- * ({@code pullTag} and {@code pullSchema2} in moby's {@code distribution/pull_v2.go}):
+ * ({@code pullTag}, {@code pullManifestList} and {@code pullSchema2} in moby's
+ * {@code distribution/pull_v2.go}):
  *
  * <ol>
- *   <li>Resolve the tag (or digest) to manifest bytes; verify them against the digest asked for.
- *   <li>For an index, choose the manifest for this platform and fetch it by digest.
- *   <li>Fetch the config and the layers concurrently, each verified while it streams into the
- *       store; layers already there are reused.
- *   <li>Check the config's {@code rootfs.diff_ids} against the layers.
- *   <li>Store the manifest (and index), then tag: nothing is tagged unless every check passed.
+ *   <li>Resolve the reference to manifest bytes, verified against their digest.
+ *   <li>For an index, choose the entry for the platform (following nested indexes) and fetch it
+ *       by digest.
+ *   <li>Fetch the config; check its {@code rootfs.diff_ids} against the layers and its OS against
+ *       this machine, before any layer is fetched.
+ *   <li>Fetch the missing layers concurrently, each verified while it streams into the store.
+ *   <li>Store the manifest, then the index, then tag: nothing is tagged unless every check
+ *       passed, and a crash at any point leaves only unreferenced blobs.
  * </ol>
  *
  * Thread-safe: one puller serves concurrent pulls.
  */
 public final class Puller {
   private static final long MAX_CONFIG_BYTES = 64L << 20;
+  private static final int MAX_INDEX_DEPTH = 4;
 
   private final RegistryClient client;
   private final OciStore store;
@@ -58,47 +63,47 @@ public final class Puller {
     PullListener events = new GuardedListener(listener);
     ImageReference ref = request.reference().withDefaultTag();
     String tagOrDigest = ref.digest().map(Digest::toString).orElseGet(() -> ref.tag().orElseThrow());
+    ManifestResolver resolver = new ManifestResolver(client, store, events);
+    PlatformMatcher matcher =
+        request.requestedPlatform().map(PlatformMatcher::only).orElseGet(PlatformMatcher::forHost);
 
-    FetchedManifest top = client.getManifest(ref, tagOrDigest);
-    Optional<Digest> wanted = ref.digest();
-    if (wanted.isPresent() && !wanted.get().equals(top.digest())) {
-      throw new DigestMismatchException(
-          "manifest verification failed for digest " + wanted.get(), wanted.get());
-    }
+    FetchedManifest top = resolver.resolve(ref);
     Manifest manifest = parse(ref, top);
     events.pullStarted(ref, tagOrDigest);
 
+    List<FetchedManifest> indexes = new ArrayList<>();
     FetchedManifest image = top;
-    if (manifest instanceof ImageIndex index) {
-      Descriptor chosen = PlatformChoice.choose(index, ref);
-      image = client.getManifest(ref, chosen.digest().toString());
-      if (!image.digest().equals(chosen.digest())) {
-        throw new DigestMismatchException(
-            "manifest verification failed for digest " + chosen.digest(), chosen.digest());
-      }
-      manifest = parse(ref, image);
-      if (!(manifest instanceof ImageManifest)) {
+    while (manifest instanceof ImageIndex index) {
+      if (indexes.size() == MAX_INDEX_DEPTH) {
         throw new InvalidManifestException(
-            "the manifest for " + PlatformChoice.host() + " in " + ref.familiarString() + " is itself an index");
+            ref.familiarString() + " nests indexes more than " + MAX_INDEX_DEPTH + " deep");
       }
+      Descriptor chosen = PlatformChoice.choose(index, matcher, matcher.target().toString());
+      if (chosen.platform() != null) {
+        checkOs(chosen.platform().os());
+      }
+      indexes.add(image);
+      image = resolver.byDigest(ref, chosen);
+      manifest = parse(ref, image);
     }
     ImageManifest imageManifest = (ImageManifest) manifest;
     validate(imageManifest);
 
-    LayerPull layers = new LayerPull(ref, imageManifest, store, downloader, executor, events);
-    LayerPull.Outcome outcome = layers.run(this::checkConfig);
+    FetchedConfig config = fetchConfig(ref, imageManifest);
+    if (indexes.isEmpty()) {
+      checkSingleArchPlatform(ref, request, config.config().platform(), events);
+    }
+    LayerPull.Outcome outcome =
+        new LayerPull(ref, imageManifest, store, downloader, executor, events).run();
 
-    String imageMediaType = Manifests.mediaTypeOf(image.bytes(), image.contentType());
-    store.write(Descriptor.of(imageMediaType, image.digest(), image.bytes().length), image.bytes());
-    Descriptor target = Descriptor.of(
-        Manifests.mediaTypeOf(top.bytes(), top.contentType()), top.digest(), top.bytes().length);
-    if (top != image) {
-      store.write(target, top.bytes());
+    Descriptor target = writeManifest(image);
+    for (int i = indexes.size() - 1; i >= 0; i--) {
+      target = writeManifest(indexes.get(i)); // parents after children; the top one last
     }
     boolean tagChanged = tag(ref, target);
     PullResult result = new PullResult(
         ref, top.digest(), imageManifest.config().digest(), tagChanged,
-        outcome.bytesDownloaded(), outcome.bytesReused());
+        outcome.bytesDownloaded() + config.bytesFetched(), outcome.bytesReused());
     events.pullFinished(result);
     return result;
   }
@@ -138,14 +143,65 @@ public final class Puller {
     }
   }
 
-  /** Reads the stored config and checks that it describes exactly the manifest's layers. */
-  private ImageConfig checkConfig(ImageManifest manifest) throws IOException {
-    byte[] bytes = store.read(manifest.config().digest(), MAX_CONFIG_BYTES);
-    ImageConfig config = ImageConfig.parse(bytes);
+  private record FetchedConfig(ImageConfig config, long bytesFetched) {}
+
+  /**
+   * Fetches the config (if the store lacks it) and checks that it describes exactly the
+   * manifest's layers, before any layer is fetched.
+   */
+  private FetchedConfig fetchConfig(ImageReference ref, ImageManifest manifest) throws IOException {
+    Descriptor descriptor = manifest.config();
+    long fetched;
+    try {
+      fetched = downloader.fetch(ref, descriptor, BlobDownloader.Progress.NONE);
+    } catch (DigestMismatchException e) {
+      throw new DigestMismatchException(
+          "image config verification failed for digest " + descriptor.digest() + ": " + e.getMessage(),
+          descriptor.digest());
+    }
+    ImageConfig config = ImageConfig.parse(store.read(descriptor.digest(), MAX_CONFIG_BYTES));
     if (config.diffIds().size() != manifest.layers().size()) {
       throw new InvalidManifestException("layers from manifest don't match image configuration");
     }
-    return config;
+    return new FetchedConfig(config, fetched);
+  }
+
+  private static void checkOs(String os) throws InvalidManifestException {
+    String host = Platform.host().os();
+    if (!os.isEmpty() && !os.equals(host)) {
+      throw new InvalidManifestException(
+          "image operating system \"" + os + "\" cannot be used on this platform (" + host + ")");
+    }
+  }
+
+  /**
+   * A single-platform image is pulled whatever platform was asked for, with docker's warning; but
+   * an image for another OS is refused before its layers are fetched, as docker refuses it.
+   */
+  private static void checkSingleArchPlatform(
+      ImageReference ref, PullRequest request, Platform imagePlatform, PullListener events)
+      throws InvalidManifestException {
+    if (request.requestedPlatform().isPresent()) {
+      Platform wanted = request.requestedPlatform().get();
+      if (!PlatformMatcher.only(wanted).matches(imagePlatform)) {
+        events.warning("image with reference " + ref.familiarString() + " was found but its platform ("
+            + imagePlatform + ") does not match the specified platform (" + wanted + ")");
+      }
+      return;
+    }
+    String host = Platform.host().os();
+    if (!imagePlatform.os().isEmpty() && !imagePlatform.os().equals(host)) {
+      throw new InvalidManifestException(
+          "cannot download image with operating system \"" + imagePlatform.os()
+              + "\" when requesting \"" + host + "\"");
+    }
+  }
+
+  private Descriptor writeManifest(FetchedManifest manifest) throws IOException {
+    String mediaType = Manifests.mediaTypeOf(manifest.bytes(), manifest.contentType());
+    Descriptor d = Descriptor.of(mediaType, manifest.digest(), manifest.bytes().length);
+    store.write(d, manifest.bytes());
+    return d;
   }
 
   /**

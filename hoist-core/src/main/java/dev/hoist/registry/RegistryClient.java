@@ -1,6 +1,7 @@
 package dev.hoist.registry;
 
 import dev.hoist.auth.CredentialProvider;
+import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.MediaTypes;
 import dev.hoist.reference.ImageReference;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -81,6 +83,32 @@ public final class RegistryClient {
   }
 
   /**
+   * Asks for a manifest's descriptor without its body ({@code HEAD}): what a tag points to,
+   * cheaply (Docker Hub does not count HEAD requests against its rate limit). Empty when the
+   * registry does not answer 200 with a valid {@code Docker-Content-Digest}; the caller then falls
+   * back to {@link #getManifest}, whose error bodies say why.
+   */
+  public Optional<Descriptor> headManifest(ImageReference image, String reference)
+      throws IOException {
+    AuthSession session = session(image.domain());
+    URI uri = session.base().resolve("/v2/" + image.path() + "/manifests/" + reference);
+    Map<String, String> headers = Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
+    HttpResponse<InputStream> response = send(session, image, "HEAD", uri, headers);
+    response.body().close();
+    if (response.statusCode() != 200) {
+      return Optional.empty();
+    }
+    try {
+      Digest digest = Digest.parse(response.headers().firstValue("Docker-Content-Digest").orElse(""));
+      long size = response.headers().firstValueAsLong("Content-Length").orElse(0);
+      String type = response.headers().firstValue("Content-Type").orElse("").split(";", 2)[0].trim();
+      return Optional.of(Descriptor.of(type, digest, size));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Opens a blob for download from byte {@code offset} on. When {@code offset > 0} the registry is
    * asked for a range; if it answers with the whole blob, or with a range other than the one
    * asked for, the returned stream starts at 0 and says so in {@link BlobStream#offset()}.
@@ -122,12 +150,19 @@ public final class RegistryClient {
   private HttpResponse<InputStream> send(
       AuthSession session, ImageReference image, URI uri, Map<String, String> headers)
       throws IOException {
+    return send(session, image, "GET", uri, headers);
+  }
+
+  private HttpResponse<InputStream> send(
+      AuthSession session, ImageReference image, String method, URI uri, Map<String, String> headers)
+      throws IOException {
     String scope = "repository:" + image.path() + ":pull";
     URI base = session.base();
     URI current = uri;
     boolean rechallenged = false;
     for (int hops = 0; hops <= MAX_REDIRECTS; ) {
-      HttpRequest.Builder request = transport.request(current).GET();
+      HttpRequest.Builder request =
+          transport.request(current).method(method, HttpRequest.BodyPublishers.noBody());
       headers.forEach(request::header);
       if (session.endpoint().isSameHost(current, base)) {
         session.authorization(scope).ifPresent(a -> request.header("Authorization", a));

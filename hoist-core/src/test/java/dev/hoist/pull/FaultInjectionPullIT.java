@@ -1,0 +1,190 @@
+package dev.hoist.pull;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hoist.Hoist;
+import dev.hoist.auth.Credential;
+import dev.hoist.auth.CredentialProvider;
+import dev.hoist.image.Digest;
+import dev.hoist.image.DigestMismatchException;
+import dev.hoist.image.InvalidManifestException;
+import dev.hoist.image.MediaTypes;
+import dev.hoist.registry.RegistryException;
+import dev.hoist.testing.FaultRegistry;
+import dev.hoist.testing.RecordedRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a real registry will not do, from an in-process fake: wrong bytes, hostile sizes,
+ * redirects to other hosts, rate limits.
+ */
+class FaultInjectionPullIT {
+  @TempDir Path storeDir;
+  FaultRegistry registry;
+
+  @BeforeEach
+  void start() throws IOException {
+    registry = FaultRegistry.start();
+  }
+
+  @AfterEach
+  void stop() {
+    registry.close();
+  }
+
+  private Hoist hoist(CredentialProvider credentials) throws IOException {
+    return Hoist.builder().store(storeDir).credentials(credentials).build();
+  }
+
+  private Hoist hoist() throws IOException {
+    return hoist(CredentialProvider.anonymous());
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Publishes an image whose single layer is {@code layer}; returns the layer's digest. */
+  private String publish(String repo, byte[] layer, int diffIdCount) {
+    String layerDigest = Digest.sha256(layer).toString();
+    String diffIds = String.join(",", java.util.Collections.nCopies(diffIdCount, "\"" + layerDigest + "\""));
+    byte[] config = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds + "]}}");
+    String configDigest = registry.putBlob(repo, config);
+    byte[] manifest = utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
+        + "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
+        + "\"layers\":[{\"mediaType\":\"" + MediaTypes.OCI_LAYER + "\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}");
+    registry.putManifest(repo, "v1", MediaTypes.OCI_MANIFEST, manifest);
+    return layerDigest;
+  }
+
+  private void assertNothingTaggedAndNoStrayFiles() throws IOException {
+    assertThat(Files.readString(storeDir.resolve("index.json"))).contains("\"manifests\":[]");
+    try (Stream<Path> ingest = Files.list(storeDir.resolve(".hoist/ingest"))) {
+      assertThat(ingest).isEmpty();
+    }
+  }
+
+  @Test
+  void aLayerWhoseBytesDoNotMatchItsDigestFailsAndLeavesNoBlobAndNoTag() throws IOException {
+    byte[] real = utf8("the layer the manifest promises");
+    String layerDigest = publish("team/app", real, 1);
+    registry.putBlobServing("team/app", layerDigest, utf8("other bytes of the same length!"));
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/app:v1"))
+          .isInstanceOf(DigestMismatchException.class)
+          .hasMessageStartingWith("filesystem layer verification failed for digest " + layerDigest);
+    }
+    assertThat(storeDir.resolve("blobs/sha256/" + layerDigest.substring(7))).doesNotExist();
+    assertNothingTaggedAndNoStrayFiles();
+  }
+
+  @Test
+  void aLayerLongerThanItsDescriptorIsCutOff() throws IOException {
+    byte[] real = utf8("short");
+    String layerDigest = publish("team/app", real, 1);
+    registry.putBlobServing("team/app", layerDigest, new byte[10 * 1024 * 1024]);
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/app:v1"))
+          .isInstanceOf(DigestMismatchException.class)
+          .hasMessageContaining("larger than its descriptor's size of 5 bytes");
+    }
+    assertThat(Files.readString(storeDir.resolve("index.json"))).contains("\"manifests\":[]");
+  }
+
+  @Test
+  void aManifestThatIsNotTheDigestAskedForIsRefused() throws IOException {
+    publish("team/app", utf8("layer"), 1);
+    String wanted = "sha256:" + "0".repeat(64);
+    registry.putManifest("team/app", wanted, MediaTypes.OCI_MANIFEST, utf8("{\"schemaVersion\":2,\"config\":{}}"));
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/app@" + wanted))
+          .isInstanceOf(DigestMismatchException.class)
+          .hasMessage("manifest verification failed for digest " + wanted);
+    }
+    assertNothingTaggedAndNoStrayFiles();
+  }
+
+  @Test
+  void aConfigThatDoesNotListEveryLayerIsRefusedInDockersWords() throws IOException {
+    publish("team/app", utf8("layer"), 2);
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/app:v1"))
+          .isInstanceOf(InvalidManifestException.class)
+          .hasMessage("layers from manifest don't match image configuration");
+    }
+    assertThat(Files.readString(storeDir.resolve("index.json"))).contains("\"manifests\":[]");
+  }
+
+  @Test
+  void anOversizedManifestIsRefusedBeforeParsing() throws IOException {
+    registry.failNext("/v2/team/big/manifests/v1", 200, "{\"pad\":\"" + "x".repeat(5 << 20) + "\"}");
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/big:v1"))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageStartingWith("rejecting ");
+    }
+  }
+
+  @Test
+  void aRateLimitIsReportedWithTheRegistrysWords() throws IOException {
+    registry.failNext("/v2/team/app/manifests/v1", 429,
+        "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"You have reached your pull rate limit.\"}]}");
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/app:v1"))
+          .isInstanceOf(RegistryException.class)
+          .hasMessage("toomanyrequests: You have reached your pull rate limit.");
+    }
+  }
+
+  @Test
+  void aSchema1ManifestIsRefusedAsDockerRefusesIt() throws IOException {
+    registry.putManifest("team/old", "v1", MediaTypes.DOCKER_SCHEMA1_SIGNED_MANIFEST,
+        utf8("{\"schemaVersion\":1,\"name\":\"team/old\",\"tag\":\"v1\",\"fsLayers\":[]}"));
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/old:v1"))
+          .hasMessageStartingWith("Docker Image Format v1 and Docker Image manifest version 2, schema 1 support has been removed.");
+    }
+  }
+
+  @Test
+  void blobRedirectsAreFollowedWithoutTheRegistrysCredentials() throws IOException {
+    byte[] layer = utf8("a layer kept on a CDN");
+    String layerDigest = publish("team/app", layer, 1);
+    try (FaultRegistry cdn = FaultRegistry.start()) {
+      cdn.putBlob("bucket", layer);
+      registry.failNext("/v2/$", 401, "", Map.of("WWW-Authenticate", "Basic realm=\"test\""));
+      registry.failNext("/v2/team/app/blobs/" + layerDigest, 307, "",
+          Map.of("Location", cdn.baseUri() + "/v2/bucket/blobs/" + layerDigest + "?X-Amz-Signature=secret"));
+      CredentialProvider creds = CredentialProvider.of(Map.of(registry.host(), Credential.basic("u", "p")));
+
+      try (Hoist hoist = hoist(creds)) {
+        hoist.pull(registry.host() + "/team/app:v1");
+      }
+
+      List<RecordedRequest> atCdn = cdn.requests();
+      assertThat(atCdn).singleElement().satisfies(r -> assertThat(r.authorization()).isEmpty());
+      assertThat(registry.requests())
+          .filteredOn(r -> r.path().contains("/manifests/"))
+          .allSatisfy(r -> assertThat(r.authorization()).isPresent());
+    }
+    assertThat(storeDir.resolve("blobs/sha256/" + layerDigest.substring(7))).hasBinaryContent(layer);
+  }
+}

@@ -1,0 +1,313 @@
+package dev.hoist.testing;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real CNCF distribution registry ({@code docker-registry serve}, Debian package {@code
+ * docker-registry}) on a free port of 127.0.0.1, with filesystem storage in a fresh temp dir and
+ * deletes enabled. {@link #close()} stops the process and deletes the temp dir.
+ *
+ * <p>The binary is {@code $HOIST_TEST_REGISTRY} or {@code docker-registry} on the PATH. Its log is
+ * {@link #logFile()}; startup failures quote its tail.
+ *
+ * <p>Distribution 2.8 answers a GET of an OCI manifest with 404 {@code MANIFEST_UNKNOWN} ("OCI
+ * manifest found, but accept header does not support OCI manifests") unless the request's {@code
+ * Accept} names the OCI manifest type.
+ */
+public final class LocalRegistry implements AutoCloseable {
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+
+  /** The manifest format skopeo writes: OCI, as built, or converted to Docker schema 2. */
+  public enum ManifestFormat {
+    OCI("oci"),
+    DOCKER_V2S2("v2s2");
+
+    private final String skopeoName;
+
+    ManifestFormat(String skopeoName) {
+      this.skopeoName = skopeoName;
+    }
+  }
+
+  private final Path dir;
+  private final Process process;
+  private final int port;
+  private final String pushCredentials;
+  private final Thread shutdownHook;
+
+  private LocalRegistry(Path dir, Process process, int port, String pushCredentials) {
+    this.dir = dir;
+    this.process = process;
+    this.port = port;
+    this.pushCredentials = pushCredentials;
+    // A JVM killed by a test timeout never calls close(); don't leave the registry running.
+    this.shutdownHook = new Thread(process::destroyForcibly, "stop-docker-registry-" + port);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** A registry anyone may pull from and push to. */
+  public static LocalRegistry anonymous() throws IOException {
+    return start("", null, dir -> {});
+  }
+
+  /** A registry that wants HTTP Basic auth ({@code auth: htpasswd}, bcrypt) for everything. */
+  public static LocalRegistry withBasicAuth(String user, String password) throws IOException {
+    String auth = "auth:\n  htpasswd:\n    realm: hoist-test\n    path: %DIR%/htpasswd\n";
+    return start(
+        auth,
+        user + ":" + password,
+        dir -> {
+          String line = Tools.run(List.of("htpasswd", "-Bbn", user, password), dir).trim();
+          Files.writeString(dir.resolve("htpasswd"), line + "\n");
+        });
+  }
+
+  /**
+   * A registry in {@code auth: token} mode trusting {@code issuer}: its realm, service, issuer name
+   * and certificate. {@link #push} uses the issuer's {@link TokenIssuer#ADMIN_USER}.
+   */
+  public static LocalRegistry withTokenAuth(TokenIssuer issuer) throws IOException {
+    String auth =
+        "auth:\n  token:\n"
+            + ("    realm: " + issuer.realm() + "\n")
+            + ("    service: " + issuer.service() + "\n")
+            + ("    issuer: " + issuer.issuer() + "\n")
+            + ("    rootcertbundle: " + issuer.certificatePem() + "\n");
+    return start(auth, TokenIssuer.ADMIN_USER + ":" + issuer.adminPassword(), dir -> {});
+  }
+
+  /** {@code 127.0.0.1:PORT}, the registry part of an image reference. */
+  public String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** {@code http://127.0.0.1:PORT/}. */
+  public URI baseUri() {
+    return URI.create("http://" + host() + "/");
+  }
+
+  /** The registry's storage root (filesystem driver). */
+  public Path storageDir() {
+    return dir.resolve("storage");
+  }
+
+  /** The registry's combined stdout and stderr. */
+  public Path logFile() {
+    return dir.resolve("registry.log");
+  }
+
+  /** Pushes {@code image} as {@code repository:tag} in OCI format; returns the manifest digest. */
+  public String push(OciLayoutImage image, String repository, String tag) throws IOException {
+    return push(image, repository, tag, ManifestFormat.OCI);
+  }
+
+  /**
+   * Pushes {@code image} with {@code skopeo copy} as {@code repository:tag}, with the registry's
+   * credentials if it has any, and returns the digest of the manifest as pushed. OCI keeps the
+   * layout's manifest (and layer compression) byte for byte; Docker schema 2 converts it.
+   */
+  public String push(OciLayoutImage image, String repository, String tag, ManifestFormat format)
+      throws IOException {
+    Path digestFile = Files.createTempFile(dir, "digest", ".txt");
+    List<String> cmd = new ArrayList<>(skopeo("copy", "--dest-tls-verify=false"));
+    if (pushCredentials != null) {
+      cmd.add("--dest-creds=" + pushCredentials);
+    }
+    if (format == ManifestFormat.OCI) {
+      cmd.add("--preserve-digests");
+    }
+    cmd.addAll(
+        List.of(
+            "--format=" + format.skopeoName,
+            "--digestfile=" + digestFile,
+            "oci:" + image.layout() + ":" + image.tag(),
+            "docker://" + host() + "/" + repository + ":" + tag));
+    Tools.run(cmd, dir);
+    String digest = Files.readString(digestFile).trim();
+    Files.delete(digestFile);
+    return digest;
+  }
+
+  /**
+   * The start of a skopeo command line that ignores the user's policy and stored credentials, for
+   * tests that run skopeo themselves, e.g. {@code skopeo("inspect", "--tls-verify=false")}.
+   */
+  public List<String> skopeo(String command, String... options) throws IOException {
+    Path authFile = dir.resolve("skopeo-auth.json");
+    if (!Files.exists(authFile)) {
+      Files.writeString(authFile, "{\"auths\":{}}");
+    }
+    List<String> cmd = new ArrayList<>(List.of("skopeo", "--insecure-policy", command));
+    cmd.add("--authfile=" + authFile);
+    cmd.addAll(List.of(options));
+    return cmd;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook stops the process.
+    }
+    try {
+      stop(process);
+    } finally {
+      Dirs.deleteRecursively(dir);
+    }
+  }
+
+  private interface Setup {
+    void prepare(Path dir) throws IOException;
+  }
+
+  private static LocalRegistry start(String auth, String pushCredentials, Setup setup)
+      throws IOException {
+    String binary = binary();
+    Path dir = Files.createTempDirectory("hoist-registry");
+    try {
+      setup.prepare(dir);
+      IOException last = null;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        int port = freePort();
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, config(dir, port, auth.replace("%DIR%", dir.toString())));
+        ProcessBuilder builder = new ProcessBuilder(binary, "serve", config.toString());
+        builder.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
+        Process process = Tools.start(builder.directory(dir.toFile()), dir.resolve("registry.log"));
+        try {
+          awaitReady(process, port, dir.resolve("registry.log"));
+          return new LocalRegistry(dir, process, port, pushCredentials);
+        } catch (IOException e) {
+          stop(process);
+          last = e;
+          if (!Files.readString(dir.resolve("registry.log")).contains("address already in use")) {
+            break;
+          }
+        }
+      }
+      throw last;
+    } catch (IOException | RuntimeException e) {
+      Dirs.deleteRecursively(dir);
+      throw e;
+    }
+  }
+
+  private static String binary() throws IOException {
+    String configured = System.getenv("HOIST_TEST_REGISTRY");
+    if (configured != null && !configured.isBlank()) {
+      if (!Files.isExecutable(Path.of(configured))) {
+        throw new IOException("HOIST_TEST_REGISTRY is not an executable: " + configured);
+      }
+      return configured;
+    }
+    for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "docker-registry"))) {
+        return Path.of(entry, "docker-registry").toString();
+      }
+    }
+    throw new IOException(Tools.missing("docker-registry"));
+  }
+
+  private static String config(Path dir, int port, String auth) {
+    return String.join(
+        "\n",
+        "version: 0.1",
+        "log:",
+        "  level: info",
+        "  formatter: text",
+        "storage:",
+        "  filesystem:",
+        "    rootdirectory: " + dir.resolve("storage"),
+        "  delete:",
+        "    enabled: true",
+        "  maintenance:",
+        "    uploadpurging:",
+        "      enabled: false",
+        "http:",
+        "  addr: 127.0.0.1:" + port,
+        "  secret: " + UUID.randomUUID(),
+        "  headers:",
+        "    X-Content-Type-Options: [nosniff]",
+        auth);
+  }
+
+  private static void awaitReady(Process process, int port, Path log) throws IOException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest ping =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException(
+            "docker-registry exited with " + process.exitValue() + "; log tail:\n" + tail(log));
+      }
+      try {
+        int status = client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 200 || status == 401) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for docker-registry");
+      }
+      sleep(50);
+    }
+    throw new IOException(
+        "docker-registry did not answer GET /v2/ within "
+            + STARTUP_TIMEOUT
+            + "; log tail:\n"
+            + tail(log));
+  }
+
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  private static void stop(Process process) throws InterruptedIOException {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while stopping docker-registry");
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void sleep(long millis) throws InterruptedIOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException();
+    }
+  }
+}
