@@ -10,11 +10,13 @@ import dev.hoist.image.InvalidManifestException;
 import dev.hoist.image.Manifest;
 import dev.hoist.image.Manifests;
 import dev.hoist.image.MediaTypes;
+import dev.hoist.image.OciManifests;
 import dev.hoist.platform.Platform;
 import dev.hoist.platform.PlatformMatcher;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.FetchedManifest;
 import dev.hoist.registry.RegistryClient;
+import dev.hoist.store.ImageRefs;
 import dev.hoist.store.OciStore;
 import dev.hoist.transfer.BlobDownloader;
 import java.io.IOException;
@@ -96,11 +98,13 @@ public final class Puller {
     LayerPull.Outcome outcome =
         new LayerPull(ref, imageManifest, store, downloader, executor, events).run();
 
-    Descriptor target = writeManifest(image);
+    // Children before parents: the registry's own bytes, then what index.json will name.
+    writeManifest(image);
     for (int i = indexes.size() - 1; i >= 0; i--) {
-      target = writeManifest(indexes.get(i)); // parents after children; the top one last
+      writeManifest(indexes.get(i));
     }
-    boolean tagChanged = tag(ref, target);
+    Descriptor target = ociTarget(image, imageManifest, config.config().platform(), top.digest());
+    boolean tagChanged = tag(ref, target, top.digest());
     PullResult result = new PullResult(
         ref, top.digest(), imageManifest.config().digest(), tagChanged,
         outcome.bytesDownloaded() + config.bytesFetched(), outcome.bytesReused());
@@ -197,6 +201,28 @@ public final class Puller {
     }
   }
 
+  /**
+   * The descriptor {@code index.json} names the image by: the image manifest itself when it is
+   * OCI, else its lossless OCI form, which skopeo's {@code oci:} transport and umoci require. It
+   * records the platform and the digest the reference resolved to in the registry.
+   */
+  private Descriptor ociTarget(
+      FetchedManifest image, ImageManifest manifest, Platform platform, Digest resolved)
+      throws IOException {
+    Descriptor target;
+    if (MediaTypes.OCI_MANIFEST.equals(manifest.mediaType())) {
+      target = Descriptor.of(MediaTypes.OCI_MANIFEST, image.digest(), image.bytes().length);
+    } else {
+      byte[] oci = OciManifests.toOci(manifest);
+      target = Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.sha256(oci), oci.length);
+      store.write(target, oci);
+    }
+    return new Descriptor(
+        target.mediaType(), target.digest(), target.size(), List.of(),
+        java.util.Map.of(ImageRefs.RESOLVED_DIGEST, resolved.toString()),
+        platform.os().isEmpty() ? null : platform);
+  }
+
   private Descriptor writeManifest(FetchedManifest manifest) throws IOException {
     String mediaType = Manifests.mediaTypeOf(manifest.bytes(), manifest.contentType());
     Descriptor d = Descriptor.of(mediaType, manifest.digest(), manifest.bytes().length);
@@ -205,11 +231,11 @@ public final class Puller {
   }
 
   /**
-   * Points the requested reference (and, for a tag, {@code repository@digest} too, as docker
-   * does) at the manifest. Returns whether the requested reference moved.
+   * Points the requested reference (and {@code repository@digest}, as docker records it) at the
+   * image. Returns whether the requested reference moved (docker's "Downloaded newer image").
    */
-  private boolean tag(ImageReference ref, Descriptor target) throws IOException {
-    String byDigest = ref.withoutTag().withDigest(target.digest()).toString();
+  private boolean tag(ImageReference ref, Descriptor target, Digest resolved) throws IOException {
+    String byDigest = ref.withoutTag().withDigest(resolved).toString();
     // A digest reference (with or without a tag) is recorded by digest alone, as docker does.
     String requested = ref.digest().isPresent() ? byDigest : ref.toString();
     boolean changed =

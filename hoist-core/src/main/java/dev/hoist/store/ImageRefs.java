@@ -22,7 +22,9 @@ import java.util.Optional;
  * The names of images in the store, kept in the layout's {@code index.json} as the OCI spec
  * says: one descriptor per name, the name in the {@code org.opencontainers.image.ref.name}
  * annotation (hoist writes the full reference, e.g. {@code docker.io/library/busybox:latest}, and
- * repeats it in containerd's {@code io.containerd.image.name}).
+ * repeats it in containerd's {@code io.containerd.image.name}). Every entry names an OCI image
+ * manifest for one platform, which is what OCI tools such as skopeo and umoci can read; the
+ * registry's own manifest, list or index is kept as a blob beside it.
  *
  * <p>Every change is a read-modify-write under a lock shared with other hoist processes, written
  * to a temporary file and renamed over {@code index.json}, so readers never see a half-written
@@ -32,6 +34,12 @@ import java.util.Optional;
 public final class ImageRefs {
   /** The OCI annotation that names a manifest in {@code index.json}. */
   public static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+  /**
+   * hoist's annotation of the digest a reference resolved to in the registry (an index's, for a
+   * multi-platform image), where the entry itself names the platform's OCI image manifest.
+   */
+  public static final String RESOLVED_DIGEST = "dev.hoist.resolved.digest";
 
   static final String CONTAINERD_NAME = "io.containerd.image.name";
   private static final long MAX_INDEX_BYTES = 64L << 20;

@@ -132,7 +132,9 @@ class FaultInjectionPullIT {
 
   @Test
   void anOversizedManifestIsRefusedBeforeParsing() throws IOException {
-    registry.failNext("/v2/team/big/manifests/v1", 200, "{\"pad\":\"" + "x".repeat(5 << 20) + "\"}");
+    String huge = "{\"pad\":\"" + "x".repeat(5 << 20) + "\"}";
+    registry.failNext("/v2/team/big/manifests/v1", 200, huge); // the HEAD, which has no digest
+    registry.failNext("/v2/team/big/manifests/v1", 200, huge); // the GET by tag
 
     try (Hoist hoist = hoist()) {
       assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/big:v1"))
@@ -143,8 +145,10 @@ class FaultInjectionPullIT {
 
   @Test
   void aRateLimitIsReportedWithTheRegistrysWords() throws IOException {
-    registry.failNext("/v2/team/app/manifests/v1", 429,
-        "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"You have reached your pull rate limit.\"}]}");
+    String limited =
+        "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"You have reached your pull rate limit.\"}]}";
+    registry.failNext("/v2/team/app/manifests/v1", 429, limited); // the HEAD
+    registry.failNext("/v2/team/app/manifests/v1", 429, limited); // the GET, whose body speaks
 
     try (Hoist hoist = hoist()) {
       assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/app:v1"))

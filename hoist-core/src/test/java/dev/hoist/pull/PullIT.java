@@ -10,6 +10,7 @@ import dev.hoist.image.MediaTypes;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.NotFoundException;
 import dev.hoist.registry.RegistryException;
+import dev.hoist.store.ImageRefs;
 import dev.hoist.testing.LocalRegistry;
 import dev.hoist.testing.LocalRegistry.ManifestFormat;
 import dev.hoist.testing.OciLayoutImage;
@@ -94,18 +95,25 @@ class PullIT {
   }
 
   @Test
-  void pullsDockerSchema2Images() throws Exception {
+  void pullsDockerSchema2ImagesAndNamesTheirLosslessOciFormForOciTools() throws Exception {
+    String name = ref("team/docker:v1");
     try (Hoist hoist = hoist()) {
-      PullResult result = hoist.pull(ref("team/docker:v1"));
+      PullResult result = hoist.pull(name);
 
       assertThat(result.digest()).hasToString(dockerDigest);
-      assertThat(hoist.store().resolve(ref("team/docker:v1")))
+      assertThat(hoist.store().contains(Digest.parse(dockerDigest))).as("registry's manifest kept").isTrue();
+      assertThat(hoist.store().resolve(name))
           .get()
-          .satisfies(d -> assertThat(d.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST));
+          .satisfies(d -> {
+            assertThat(d.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
+            assertThat(d.annotations()).containsEntry(ImageRefs.RESOLVED_DIGEST, dockerDigest);
+          });
     }
-    String inspected = Tools.run(
-        List.of("skopeo", "inspect", "oci:" + storeDir + ":" + ref("team/docker:v1")), storeDir);
-    assertThat(inspected).contains(dockerDigest);
+    String inspected = Tools.run(List.of("skopeo", "inspect", "oci:" + storeDir + ":" + name), storeDir);
+    assertThat(inspected).contains(multi.layerDigests().get(0));
+    Tools.run(List.of("umoci", "unpack", "--rootless", "--image", storeDir + ":" + name,
+        work.resolve("bundle").toString()), storeDir);
+    assertThat(work.resolve("bundle/rootfs/etc/passwd")).exists();
   }
 
   @Test

@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  *
  * <p>Serves {@code GET /v2/}, manifests by tag and digest and blobs, with GET and HEAD; unknown
  * ones get 404 with a {@code MANIFEST_UNKNOWN} or {@code BLOB_UNKNOWN} error body. Blob GETs honour
- * {@code Range: bytes=N-} and {@code bytes=N-M} with 206. Thread-safe; every request is {@linkplain
- * #requests() recorded}.
+ * {@code Range: bytes=N-} and {@code bytes=N-M} with 206. Like a real plain-HTTP registry, it
+ * answers a TLS handshake at once with 400, so clients that try HTTPS first fall back quickly.
+ * Thread-safe; every request is {@linkplain #requests() recorded}.
  */
 public final class FaultRegistry implements AutoCloseable {
   private static final Pattern ROUTE = Pattern.compile("^/v2/(.+)/(manifests|blobs)/([^/]+)$");
@@ -43,6 +44,7 @@ public final class FaultRegistry implements AutoCloseable {
   private record Fault(Pattern path, int status, String body, Map<String, String> headers) {}
 
   private final HttpServer server;
+  private PlainHttpFront front;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Map<String, Content> manifests = new ConcurrentHashMap<>();
   private final Map<String, Content> blobs = new ConcurrentHashMap<>();
@@ -59,17 +61,23 @@ public final class FaultRegistry implements AutoCloseable {
   public static FaultRegistry start() throws IOException {
     FaultRegistry registry = new FaultRegistry();
     registry.server.start();
+    try {
+      registry.front = new PlainHttpFront(registry.server.getAddress());
+    } catch (IOException e) {
+      registry.close();
+      throw e;
+    }
     return registry;
   }
 
   /** {@code 127.0.0.1:PORT}. */
   public String host() {
-    return "127.0.0.1:" + server.getAddress().getPort();
+    return "127.0.0.1:" + front.port();
   }
 
-  /** {@code http://127.0.0.1:PORT/}. */
+  /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
   public URI baseUri() {
-    return URI.create("http://" + host() + "/");
+    return URI.create("http://" + host());
   }
 
   /**
@@ -118,6 +126,9 @@ public final class FaultRegistry implements AutoCloseable {
 
   @Override
   public void close() {
+    if (front != null) {
+      front.close();
+    }
     server.stop(0);
     executor.shutdownNow();
   }

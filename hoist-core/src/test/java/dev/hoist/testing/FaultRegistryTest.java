@@ -1,13 +1,17 @@
 package dev.hoist.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +136,25 @@ class FaultRegistryTest {
     assertThat(request.path()).isEqualTo("/v2/app/manifests/v1");
     assertThat(request.header("accept")).contains(OCI_MANIFEST);
     assertThat(request.authorization()).contains("Bearer t");
+  }
+
+  @Test
+  void httpsAttemptFailsFastLikeAPlainHttpRegistry() throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, null, null);
+    HttpClient https = HttpClient.newBuilder().sslContext(tls).build();
+    long start = System.nanoTime();
+
+    assertThatThrownBy(
+            () ->
+                https.send(
+                    HttpRequest.newBuilder(URI.create("https://" + registry.host() + "/v2/"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(SSLException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(get("/v2/", Map.of()).statusCode()).isEqualTo(200);
   }
 
   private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {

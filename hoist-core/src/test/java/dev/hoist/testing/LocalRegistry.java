@@ -95,9 +95,9 @@ public final class LocalRegistry implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  /** {@code http://127.0.0.1:PORT/}. */
+  /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
   public URI baseUri() {
-    return URI.create("http://" + host() + "/");
+    return URI.create("http://" + host());
   }
 
   /** The registry's storage root (filesystem driver). */
