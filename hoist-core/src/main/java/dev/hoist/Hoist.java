@@ -81,6 +81,15 @@ public final class Hoist implements AutoCloseable {
     return puller.pull(request, listener);
   }
 
+  /**
+   * Pulls every tag of a repository, one after the other, as {@code docker pull --all-tags}.
+   *
+   * @throws IllegalArgumentException if the request's reference has a tag or digest
+   */
+  public List<PullResult> pullAllTags(PullRequest request, PullListener listener) throws IOException {
+    return puller.pullAllTags(request, listener);
+  }
+
   /** The store images are pulled into. */
   public OciStore store() {
     return store;

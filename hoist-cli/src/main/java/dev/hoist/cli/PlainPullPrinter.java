@@ -2,12 +2,13 @@ package dev.hoist.cli;
 
 import dev.hoist.pull.LayerEvent;
 import dev.hoist.pull.PullListener;
+import dev.hoist.pull.PullResult;
 import dev.hoist.reference.ImageReference;
 import java.io.PrintWriter;
 
 /**
- * Prints a pull as docker does to a log: the "Pulling from" line, then one line per layer when
- * it is done ({@code a3ed95caeb02: Pull complete}).
+ * Prints a pull as docker does to a log: the "Pulling from" line, one line per layer when it is
+ * done ({@code a3ed95caeb02: Pull complete}), then the digest the reference resolved to.
  */
 final class PlainPullPrinter implements PullListener {
   private final PrintWriter out;
@@ -18,7 +19,7 @@ final class PlainPullPrinter implements PullListener {
 
   @Override
   public void pullStarted(ImageReference reference, String tagOrDigest) {
-    print(tagOrDigest + ": Pulling from " + reference.familiarName());
+    print(tagOrDigest + ": Pulling from " + reference.path());
   }
 
   @Override
@@ -26,6 +27,11 @@ final class PlainPullPrinter implements PullListener {
     if (event.status().isFinal()) {
       print(event.id() + ": " + event.status().text());
     }
+  }
+
+  @Override
+  public void pullFinished(PullResult result) {
+    print("Digest: " + result.digest());
   }
 
   @Override

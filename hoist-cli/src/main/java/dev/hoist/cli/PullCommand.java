@@ -2,15 +2,18 @@ package dev.hoist.cli;
 
 import dev.hoist.Hoist;
 import dev.hoist.platform.Platform;
+import dev.hoist.pull.PullListener;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
 import dev.hoist.reference.ImageReference;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -25,12 +28,16 @@ import picocli.CommandLine.Spec;
       "  hoist pull busybox",
       "  hoist pull ghcr.io/owner/app:1.2",
       "  hoist pull --platform linux/arm64 debian:bookworm",
+      "  hoist pull --all-tags localhost:5000/team/app",
       "  hoist pull --store ./images localhost:5000/team/app@sha256:<digest>"
     })
 final class PullCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin GlobalOptions global;
+
+  @Option(names = {"-a", "--all-tags"}, description = "Pull every tag of the repository.")
+  boolean allTags;
 
   @Option(names = {"-q", "--quiet"}, description = "Print only the image's reference.")
   boolean quiet;
@@ -58,22 +65,35 @@ final class PullCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     ImageReference ref = ImageReference.parse(image);
-    if (ref.tag().isEmpty() && ref.digest().isEmpty() && !quiet) {
+    boolean nameOnly = ref.tag().isEmpty() && ref.digest().isEmpty();
+    if (allTags && !nameOnly) {
+      throw new ParameterException(spec.commandLine(), "tag can't be used with --all-tags/-a");
+    }
+    if (nameOnly && !allTags && !quiet) {
       out.println("Using default tag: latest");
     }
     PullRequest request = new PullRequest(ref);
     if (platform != null && !platform.isBlank()) {
       request = request.withPlatform(Platform.parse(platform));
     }
-    PullResult result;
+    PullListener printer = quiet ? PullListener.NONE : new PlainPullPrinter(out);
     try (Hoist hoist = global.hoist().maxConcurrentDownloads(maxConcurrentDownloads).build()) {
-      result = hoist.pull(request, quiet ? dev.hoist.pull.PullListener.NONE : new PlainPullPrinter(out));
+      if (allTags) {
+        List<PullResult> results = hoist.pullAllTags(request, printer);
+        boolean changed = results.stream().anyMatch(PullResult::tagChanged);
+        if (!quiet) {
+          out.println((changed ? "Status: Downloaded newer image for " : "Status: Image is up to date for ")
+              + ref.familiarName());
+        }
+        out.println(ref.withoutTag().withoutDigest());
+      } else {
+        PullResult result = hoist.pull(request, printer);
+        if (!quiet) {
+          out.println(result.statusLine());
+        }
+        out.println(result.reference());
+      }
     }
-    if (!quiet) {
-      out.println("Digest: " + result.digest());
-      out.println(result.statusLine());
-    }
-    out.println(result.reference());
     out.flush();
     return 0;
   }

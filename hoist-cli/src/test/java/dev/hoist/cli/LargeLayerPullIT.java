@@ -22,6 +22,7 @@ class LargeLayerPullIT {
     OciLayoutImage image = TestImages.largeLayer(work.resolve("fixture"), ONE_GIB);
     try (LocalRegistry registry = LocalRegistry.anonymous()) {
       String digest = registry.push(image, "big/layer", "v1");
+      String layer = image.layerDigests().get(0);
       Dirs.delete(image.layout()); // leave room on disk: the registry and the store hold copies
       Path store = work.resolve("store");
       String ref = registry.host() + "/big/layer:v1";
@@ -42,7 +43,6 @@ class LargeLayerPullIT {
       assertThat(finished).as("pull finished within 10 minutes").isTrue();
       assertThat(process.exitValue()).as(log).isZero();
       assertThat(log).contains("Digest: " + digest).doesNotContain("OutOfMemoryError");
-      String layer = image.layerDigests().get(0);
       assertThat(Files.size(store.resolve("blobs/sha256/" + layer.substring(7)))).isGreaterThanOrEqualTo(ONE_GIB);
     }
   }

@@ -27,6 +27,9 @@ class PullCommandIT {
     registry = LocalRegistry.anonymous();
     image = TestImages.multiLayer(fixtures);
     digest = registry.push(image, "team/app", "latest");
+    for (String tag : List.of("1.0", "1.1", "2.0")) {
+      registry.push(image, "team/all", tag);
+    }
   }
 
   @AfterAll
@@ -108,5 +111,33 @@ class PullCommandIT {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("Missing required parameter").contains("hoist pull --help");
+  }
+
+  @Test
+  void allTagsPullsEveryTagAndReportsOnce() throws IOException {
+    String name = registry.host() + "/team/all";
+
+    CliRun run = CliRun.of("pull", "--all-tags", "--store", store.toString(), name);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.outLines())
+        .filteredOn(l -> l.contains(": Pulling from team/all"))
+        .containsExactlyInAnyOrder(
+            "1.0: Pulling from team/all", "1.1: Pulling from team/all", "2.0: Pulling from team/all");
+    assertThat(run.outLines()).doesNotContain("Using default tag: latest");
+    List<String> lines = run.outLines();
+    assertThat(lines.subList(lines.size() - 2, lines.size()))
+        .containsExactly("Status: Downloaded newer image for " + name, name);
+    for (String tag : List.of("1.0", "1.1", "2.0")) {
+      assertThat(Files.readString(store.resolve("index.json"))).contains(name + ":" + tag);
+    }
+  }
+
+  @Test
+  void allTagsRefusesATaggedReference() {
+    CliRun run = CliRun.of("pull", "-a", "--store", store.toString(), registry.host() + "/team/all:1.0");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("Error: tag can't be used with --all-tags/-a");
   }
 }

@@ -67,10 +67,53 @@ public final class MediaTypes {
         || "text/html".equals(mediaType);
   }
 
-  /** A layer media type docker would pull: OCI or Docker layer types, any compression. */
-  public static boolean isLayer(String mediaType) {
-    return mediaType.startsWith("application/vnd.oci.image.layer.")
-        || mediaType.startsWith("application/vnd.docker.image.rootfs.");
+  /**
+   * Whether docker would pull a blob of this media type (moby's {@code checkSupportedMediaType}):
+   * an OCI or Docker type, or one of the generic types old images carry. A prefix matches only up
+   * to a dot, so {@code application/vnd.oci.image.layer.v1.tar+zstd} is accepted and a look-alike
+   * such as {@code application/vnd.oci.images_are_fun} is not.
+   */
+  public static boolean isSupportedBlob(String mediaType) {
+    String lower = mediaType.toLowerCase(java.util.Locale.ROOT);
+    for (String supported : SUPPORTED_PREFIXES) {
+      if (lower.equals(supported) || (!supported.isEmpty() && lower.startsWith(supported + "."))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final List<String> SUPPORTED_PREFIXES =
+      List.of(
+          "application/vnd.oci.image",
+          "application/vnd.docker",
+          "application/octet-stream",
+          "application/json",
+          "text/html",
+          "");
+
+  /** Docker's AI model artifacts, which docker pulls with {@code docker model pull}. */
+  public static boolean isAiModel(String mediaType) {
+    return mediaType.toLowerCase(java.util.Locale.ROOT).startsWith("application/vnd.docker.ai.");
+  }
+
+  /**
+   * What kind of thing a config media type says a manifest is ({@code image}, {@code plugin},
+   * {@code helm chart}, ...), for docker's "Encountered remote ..." message; {@code unknown} when
+   * it is none hoist knows.
+   */
+  public static String configClass(String mediaType) {
+    if (isImageConfig(mediaType)) {
+      return "image";
+    }
+    return switch (mediaType) {
+      case "application/vnd.docker.plugin.v1+json" -> "plugin";
+      case "application/vnd.cncf.helm.config.v1+json" -> "helm chart";
+      case "application/vnd.wasm.config.v0+json", "application/vnd.wasm.config.v1+json" -> "wasm module";
+      case "application/vnd.cncf.flux.config.v1+json" -> "flux artifact";
+      case "application/vnd.unknown.config.v1+json", OCI_EMPTY -> "artifact";
+      default -> "unknown";
+    };
   }
 
   /** A layer that registries may not serve (Windows base layers); fetched from its URLs. */

@@ -89,7 +89,7 @@ public final class Puller {
       manifest = parse(ref, image);
     }
     ImageManifest imageManifest = (ImageManifest) manifest;
-    validate(imageManifest);
+    validate(ref, imageManifest);
 
     FetchedConfig config = fetchConfig(ref, imageManifest);
     if (indexes.isEmpty()) {
@@ -112,26 +112,70 @@ public final class Puller {
     return result;
   }
 
+  /**
+   * Pulls every tag of a repository, one after the other as docker does ({@code docker pull -a});
+   * the first failure stops the pull.
+   *
+   * @throws IllegalArgumentException if the reference names a tag or digest
+   */
+  public List<PullResult> pullAllTags(PullRequest request, PullListener listener) throws IOException {
+    ImageReference repository = request.reference();
+    if (repository.tag().isPresent() || repository.digest().isPresent()) {
+      throw new IllegalArgumentException("tag can't be used with --all-tags/-a");
+    }
+    List<String> tags = client.listTags(repository, TAG_PAGE_SIZE);
+    if (tags.isEmpty()) {
+      throw new InvalidManifestException("repository " + repository.familiarName() + " has no tags");
+    }
+    List<PullResult> results = new ArrayList<>();
+    for (String tag : tags) {
+      results.add(pull(new PullRequest(repository.withTag(tag), request.platform()), listener));
+    }
+    return results;
+  }
+
+  private static final int TAG_PAGE_SIZE = 1000;
+
   private Manifest parse(ImageReference ref, FetchedManifest fetched) throws IOException {
     String mediaType = Manifests.mediaTypeOf(fetched.bytes(), fetched.contentType());
     if (MediaTypes.isSchema1(mediaType)) {
       throw new InvalidManifestException(
           "Docker Image Format v1 and Docker Image manifest version 2, schema 1 support has been"
-              + " removed. Suggest the author of " + ref.familiarString() + " to upgrade the image"
+              + " removed. Suggest the author of " + ref + " to upgrade the image"
               + " to the OCI Format or Docker Image manifest v2, schema 2. More information at"
               + " https://docs.docker.com/go/deprecated-image-specs/");
     }
     return Manifests.parse(fetched.bytes(), mediaType);
   }
 
-  private static void validate(ImageManifest manifest) throws InvalidManifestException {
+  private static void validate(ImageReference ref, ImageManifest manifest)
+      throws InvalidManifestException {
     String configType = manifest.config().mediaType();
-    if (!MediaTypes.isImageConfig(configType)) {
+    if (!manifest.artifactType().isEmpty() || MediaTypes.OCI_EMPTY.equals(configType)) {
+      String type = manifest.artifactType().isEmpty() ? configType : manifest.artifactType();
       throw new InvalidManifestException(
-          "Encountered remote \"" + configType + "\"(unknown) when fetching");
+          ref.familiarString() + " is an OCI artifact (" + type + "), not an image: hoist pulls"
+              + " container images only");
+    }
+    if (MediaTypes.isAiModel(configType)) {
+      throw new InvalidManifestException(AI_MODEL);
+    }
+    if (!MediaTypes.isImageConfig(configType)) {
+      String kind = MediaTypes.configClass(configType);
+      String hint = switch (kind) {
+        case "plugin" -> "; this is a docker plugin: install it with 'docker plugin install'";
+        case "helm chart" -> "; this is a Helm chart: pull it with 'helm pull oci://"
+            + ref.withoutTag().withoutDigest() + "'";
+        default -> "; it is not a container image";
+      };
+      throw new InvalidManifestException(
+          "Encountered remote \"" + configType + "\"(" + kind + ") when fetching" + hint);
     }
     for (Descriptor layer : manifest.layers()) {
-      if (!MediaTypes.isLayer(layer.mediaType())) {
+      if (MediaTypes.isAiModel(layer.mediaType())) {
+        throw new InvalidManifestException(AI_MODEL);
+      }
+      if (!MediaTypes.isSupportedBlob(layer.mediaType())) {
         throw new InvalidManifestException("unsupported media type " + layer.mediaType());
       }
       if (MediaTypes.isForeignLayer(layer.mediaType())) {
@@ -146,6 +190,9 @@ public final class Puller {
               + " bytes, more than the " + MAX_CONFIG_BYTES + " byte limit");
     }
   }
+
+  private static final String AI_MODEL =
+      "AI models are not yet supported by the Engine, please use \"docker model pull/run\" instead";
 
   private record FetchedConfig(ImageConfig config, long bytesFetched) {}
 

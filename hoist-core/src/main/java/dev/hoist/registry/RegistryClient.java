@@ -83,6 +83,49 @@ public final class RegistryClient {
   }
 
   /**
+   * Lists every tag of the repository, following the registry's {@code Link: <…>; rel="next"}
+   * pages (the distribution spec's pagination) and asking for {@code pageSize} tags a page.
+   */
+  public List<String> listTags(ImageReference image, int pageSize) throws IOException {
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("pageSize < 1: " + pageSize);
+    }
+    AuthSession session = session(image.domain());
+    URI next = session.base().resolve("/v2/" + image.path() + "/tags/list?n=" + pageSize);
+    List<String> tags = new java.util.ArrayList<>();
+    for (int page = 0; next != null; page++) {
+      if (page == MAX_TAG_PAGES) {
+        throw new RegistryException(
+            "registry " + session.endpoint().name() + " sent more than " + MAX_TAG_PAGES
+                + " pages of tags for " + image.familiarName(),
+            session.endpoint().name(), 200, List.of());
+      }
+      HttpResponse<InputStream> response = send(session, image, next, Map.of("Accept", "application/json"));
+      if (response.statusCode() != 200) {
+        throw failure(session, image, "tags", "list", response);
+      }
+      byte[] body;
+      try (InputStream in = response.body()) {
+        body = in.readNBytes(MAX_MANIFEST_BYTES);
+      }
+      for (com.fasterxml.jackson.databind.JsonNode tag :
+          dev.hoist.internal.json.Json.mapper().readTree(body).path("tags")) {
+        tags.add(tag.asText());
+      }
+      next = nextPage(next, response.headers().firstValue("Link").orElse(""));
+    }
+    return tags;
+  }
+
+  private static final int MAX_TAG_PAGES = 10_000;
+  private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+
+  private static URI nextPage(URI current, String link) {
+    Matcher m = NEXT_LINK.matcher(link);
+    return m.find() ? current.resolve(m.group(1)) : null;
+  }
+
+  /**
    * Asks for a manifest's descriptor without its body ({@code HEAD}): what a tag points to,
    * cheaply (Docker Hub does not count HEAD requests against its rate limit). Empty when the
    * registry does not answer 200 with a valid {@code Docker-Content-Digest}; the caller then falls

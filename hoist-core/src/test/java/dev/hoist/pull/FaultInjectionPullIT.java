@@ -57,12 +57,17 @@ class FaultInjectionPullIT {
 
   /** Publishes an image whose single layer is {@code layer}; returns the layer's digest. */
   private String publish(String repo, byte[] layer, int diffIdCount) {
+    return publish(repo, layer, diffIdCount, MediaTypes.OCI_CONFIG, "");
+  }
+
+  private String publish(String repo, byte[] layer, int diffIdCount, String configType, String artifactType) {
     String layerDigest = Digest.sha256(layer).toString();
     String diffIds = String.join(",", java.util.Collections.nCopies(diffIdCount, "\"" + layerDigest + "\""));
     byte[] config = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds + "]}}");
     String configDigest = registry.putBlob(repo, config);
     byte[] manifest = utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
-        + "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
+        + (artifactType.isEmpty() ? "" : "\"artifactType\":\"" + artifactType + "\",")
+        + "\"config\":{\"mediaType\":\"" + configType + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
         + "\"layers\":[{\"mediaType\":\"" + MediaTypes.OCI_LAYER + "\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}");
     registry.putManifest(repo, "v1", MediaTypes.OCI_MANIFEST, manifest);
     return layerDigest;
@@ -190,5 +195,62 @@ class FaultInjectionPullIT {
           .allSatisfy(r -> assertThat(r.authorization()).isPresent());
     }
     assertThat(storeDir.resolve("blobs/sha256/" + layerDigest.substring(7))).hasBinaryContent(layer);
+  }
+
+  @Test
+  void aHelmChartIsRefusedInDockersWordsWithAHint() throws IOException {
+    publish("charts/app", utf8("chart"), 1, "application/vnd.cncf.helm.config.v1+json", "");
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/charts/app:v1"))
+          .isInstanceOf(InvalidManifestException.class)
+          .hasMessageStartingWith(
+              "Encountered remote \"application/vnd.cncf.helm.config.v1+json\"(helm chart) when fetching")
+          .hasMessageContaining("helm pull oci://" + registry.host() + "/charts/app");
+    }
+    assertNothingTaggedAndNoStrayFiles();
+    assertThat(storeDir.resolve("blobs/sha256")).isEmptyDirectory();
+  }
+
+  @Test
+  void anUnknownConfigTypeIsRefusedAsUnknown() throws IOException {
+    publish("team/thing", utf8("x"), 1, "application/vnd.example.thing+json", "");
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/thing:v1"))
+          .hasMessageStartingWith("Encountered remote \"application/vnd.example.thing+json\"(unknown) when fetching");
+    }
+  }
+
+  @Test
+  void anOciArtifactIsRefusedAsNotAnImage() throws IOException {
+    publish("team/sbom", utf8("{}"), 1, MediaTypes.OCI_EMPTY, "application/spdx+json");
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/sbom:v1"))
+          .isInstanceOf(InvalidManifestException.class)
+          .hasMessage(registry.host() + "/team/sbom:v1 is an OCI artifact (application/spdx+json), not an image:"
+              + " hoist pulls container images only");
+    }
+    assertNothingTaggedAndNoStrayFiles();
+  }
+
+  @Test
+  void aRegistryThatCannotServeByTheDigestItNamedFallsBackToTheTagWithDockersWarning() throws IOException {
+    publish("team/app", utf8("layer"), 1);
+    registry.putBlob("team/app", utf8("layer"));
+    registry.failNext("/v2/team/app/manifests/sha256:", 404,
+        "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}");
+    RecordingListener events = new RecordingListener();
+
+    try (Hoist hoist = hoist()) {
+      hoist.pull(PullRequest.of(registry.host() + "/team/app:v1"), events);
+    }
+
+    assertThat(events.lines).anySatisfy(line -> assertThat(line)
+        .startsWith("WARNING: Failed to pull manifest by the resolved digest.")
+        .contains("falling back to pull by tag")
+        .contains("DEPRECATED"));
+    assertThat(Files.readString(storeDir.resolve("index.json"))).contains("team/app:v1");
   }
 }
