@@ -39,6 +39,11 @@ final class PullCommand implements Callable<Integer> {
   @Option(names = {"-a", "--all-tags"}, description = "Pull every tag of the repository.")
   boolean allTags;
 
+  @Option(
+      names = "--allow-foreign-layers",
+      description = "Fetch foreign (non-distributable) layers the registry lacks from their URLs.")
+  boolean foreignLayers;
+
   @Option(names = {"-q", "--quiet"}, description = "Print only the image's reference.")
   boolean quiet;
 
@@ -72,7 +77,7 @@ final class PullCommand implements Callable<Integer> {
     if (nameOnly && !allTags && !quiet) {
       out.println("Using default tag: latest");
     }
-    PullRequest request = new PullRequest(ref);
+    PullRequest request = new PullRequest(ref).withForeignLayers(foreignLayers);
     if (platform != null && !platform.isBlank()) {
       request = request.withPlatform(Platform.parse(platform));
     }

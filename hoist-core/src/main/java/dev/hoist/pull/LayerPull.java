@@ -4,6 +4,7 @@ import dev.hoist.image.Descriptor;
 import dev.hoist.image.DigestMismatchException;
 import dev.hoist.image.ImageManifest;
 import dev.hoist.reference.ImageReference;
+import dev.hoist.registry.NotFoundException;
 import dev.hoist.store.OciStore;
 import dev.hoist.transfer.BlobDownloader;
 import java.io.IOException;
@@ -31,6 +32,7 @@ final class LayerPull {
   private final BlobDownloader downloader;
   private final ExecutorService executor;
   private final PullListener events;
+  private final boolean foreignLayers;
   private final AtomicLong downloaded = new AtomicLong();
   private final List<Descriptor> layers;
   private final boolean[] done;
@@ -39,7 +41,8 @@ final class LayerPull {
 
   LayerPull(
       ImageReference ref, ImageManifest manifest, OciStore store, BlobDownloader downloader,
-      ExecutorService executor, PullListener events) {
+      ExecutorService executor, PullListener events, boolean foreignLayers) {
+    this.foreignLayers = foreignLayers;
     this.ref = ref;
     this.manifest = manifest;
     this.store = store;
@@ -96,7 +99,7 @@ final class LayerPull {
       }
     };
     try {
-      downloaded.addAndGet(downloader.fetch(ref, layer, progress));
+      downloaded.addAndGet(fetch(layer, progress));
     } catch (DigestMismatchException e) {
       throw new DigestMismatchException(
           "filesystem layer verification failed for digest " + layer.digest() + ": " + e.getMessage(),
@@ -104,6 +107,28 @@ final class LayerPull {
     }
     events.layer(new LayerEvent(layer.digest(), LayerStatus.DOWNLOAD_COMPLETE, layer.size(), layer.size()));
     markDone(index, true);
+  }
+
+  /**
+   * Fetches a layer from the registry; a foreign layer the registry does not hold comes from its
+   * URLs, if the request allows that.
+   */
+  private long fetch(Descriptor layer, BlobDownloader.Progress progress) throws IOException {
+    try {
+      return downloader.fetch(ref, layer, progress);
+    } catch (NotFoundException e) {
+      if (layer.urls().isEmpty()) {
+        throw e;
+      }
+      if (!foreignLayers) {
+        throw new NotFoundException(
+            "layer " + layer.digest() + " of " + ref.familiarString() + " is not in the registry;"
+                + " it is a foreign layer served from " + String.join(", ", layer.urls())
+                + " (allow fetching it from there with --allow-foreign-layers)",
+            e.registry(), e.errors());
+      }
+      return downloader.fetchFromUrls(ref, layer, progress);
+    }
   }
 
   /** Records a finished layer and reports "Pull complete" for fetched layers, in layer order. */

@@ -10,15 +10,18 @@ import java.util.Optional;
  *
  * @param reference the image; without tag or digest, {@code latest} is pulled
  * @param platform the platform to choose from a multi-platform image; null for this machine's
+ * @param foreignLayers whether a foreign (non-distributable) layer the registry does not hold may
+ *     be fetched from the URLs its descriptor lists; off by default, as such URLs point outside
+ *     the registry the user chose
  */
-public record PullRequest(ImageReference reference, Platform platform) {
+public record PullRequest(ImageReference reference, Platform platform, boolean foreignLayers) {
   public PullRequest {
     Objects.requireNonNull(reference, "reference == null");
   }
 
   /** Pulls {@code reference} for this machine's platform. */
   public PullRequest(ImageReference reference) {
-    this(reference, null);
+    this(reference, null, false);
   }
 
   /** Pulls {@code reference}, parsed with docker's normalisation, for this machine's platform. */
@@ -28,7 +31,17 @@ public record PullRequest(ImageReference reference, Platform platform) {
 
   /** This request for another platform, such as {@code Platform.parse("linux/arm64")}. */
   public PullRequest withPlatform(Platform platform) {
-    return new PullRequest(reference, platform);
+    return new PullRequest(reference, platform, foreignLayers);
+  }
+
+  /** This request, allowing (or not) foreign layers to be fetched from their URLs. */
+  public PullRequest withForeignLayers(boolean allowed) {
+    return new PullRequest(reference, platform, allowed);
+  }
+
+  /** This request for another reference, with the same options. */
+  public PullRequest withReference(ImageReference other) {
+    return new PullRequest(other, platform, foreignLayers);
   }
 
   /** The requested platform, if one was given. */

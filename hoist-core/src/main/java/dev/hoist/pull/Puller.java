@@ -96,7 +96,8 @@ public final class Puller {
       checkSingleArchPlatform(ref, request, config.config().platform(), events);
     }
     LayerPull.Outcome outcome =
-        new LayerPull(ref, imageManifest, store, downloader, executor, events).run();
+        new LayerPull(ref, imageManifest, store, downloader, executor, events, request.foreignLayers())
+            .run();
 
     // Children before parents: the registry's own bytes, then what index.json will name.
     writeManifest(image);
@@ -129,7 +130,7 @@ public final class Puller {
     }
     List<PullResult> results = new ArrayList<>();
     for (String tag : tags) {
-      results.add(pull(new PullRequest(repository.withTag(tag), request.platform()), listener));
+      results.add(pull(request.withReference(repository.withTag(tag)), listener));
     }
     return results;
   }
@@ -177,11 +178,6 @@ public final class Puller {
       }
       if (!MediaTypes.isSupportedBlob(layer.mediaType())) {
         throw new InvalidManifestException("unsupported media type " + layer.mediaType());
-      }
-      if (MediaTypes.isForeignLayer(layer.mediaType())) {
-        throw new InvalidManifestException(
-            "layer " + layer.digest() + " is a foreign layer (" + layer.mediaType()
-                + "), which hoist does not pull");
       }
     }
     if (manifest.config().size() > MAX_CONFIG_BYTES) {

@@ -176,6 +176,35 @@ public final class RegistryClient {
     throw failure(session, image, "blob", digest.toString(), response);
   }
 
+  /**
+   * Opens a blob from one of its descriptor's {@code urls} (a foreign, or non-distributable,
+   * layer): a plain GET with no credentials, redirects followed as for registry blobs. Only
+   * {@code http} and {@code https} URLs are fetched; the caller verifies the digest.
+   */
+  public BlobStream openUrl(ImageReference image, URI url) throws IOException {
+    String registry = image.domain();
+    if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme()) || url.getHost() == null) {
+      throw new RegistryException("refusing to fetch a layer from " + Redact.uri(url)
+          + ": only http and https URLs are fetched", registry, 0, List.of());
+    }
+    URI current = url;
+    for (int hops = 0; hops <= MAX_REDIRECTS; hops++) {
+      HttpRequest request = transport.request(current).GET().build();
+      HttpResponse<InputStream> response = transport.send(request, false, current.getHost());
+      int status = response.statusCode();
+      if (status == 200) {
+        return new BlobStream(response.body(), 0, response.headers().firstValueAsLong("Content-Length").orElse(-1));
+      }
+      response.body().close();
+      if (!isRedirect(status)) {
+        throw new RegistryException("fetching a layer from " + Redact.uri(current) + " failed: HTTP " + status,
+            registry, status, List.of());
+      }
+      current = redirectTarget(registry, current, response);
+    }
+    throw new RegistryException("too many redirects fetching " + Redact.uri(url), registry, 0, List.of());
+  }
+
   private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
     Matcher m = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
     return m.matches() && Long.parseLong(m.group(1)) == offset;
@@ -224,7 +253,7 @@ public final class RegistryClient {
         return response;
       }
       response.body().close();
-      current = redirectTarget(session, current, response);
+      current = redirectTarget(session.endpoint().name(), current, response);
       hops++;
     }
     throw new RegistryException(
@@ -238,7 +267,7 @@ public final class RegistryClient {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
 
-  private static URI redirectTarget(AuthSession session, URI from, HttpResponse<?> response)
+  private static URI redirectTarget(String registry, URI from, HttpResponse<?> response)
       throws RegistryException {
     String location = response.headers().firstValue("Location").orElse("");
     URI target;
@@ -247,7 +276,6 @@ public final class RegistryClient {
     } catch (IllegalArgumentException e) {
       target = null;
     }
-    String registry = session.endpoint().name();
     if (location.isEmpty() || target == null || target.getHost() == null
         || !(target.getScheme().equals("https") || target.getScheme().equals("http"))) {
       throw new RegistryException(

@@ -58,6 +58,36 @@ public final class BlobDownloader {
    */
   public long fetch(ImageReference repository, Descriptor blob, Progress progress)
       throws IOException {
+    return fetch(blob, progress, offset -> client.openBlob(repository, blob.digest(), offset));
+  }
+
+  /**
+   * Makes sure a foreign (non-distributable) layer is in the store, fetching it from the first of
+   * its descriptor's {@code urls} that answers; verified like any other blob.
+   */
+  public long fetchFromUrls(ImageReference repository, Descriptor blob, Progress progress)
+      throws IOException {
+    return fetch(blob, progress, offset -> {
+      IOException last = null;
+      for (String url : blob.urls()) {
+        try {
+          return client.openUrl(repository, java.net.URI.create(url));
+        } catch (IOException e) {
+          last = e;
+        } catch (IllegalArgumentException e) {
+          last = new IOException("layer " + blob.digest() + " has an invalid URL", e);
+        }
+      }
+      throw last != null ? last : new IOException("layer " + blob.digest() + " has no URLs");
+    });
+  }
+
+  /** Where a blob's bytes come from, starting at an offset the source may ignore. */
+  private interface Source {
+    BlobStream open(long offset) throws IOException;
+  }
+
+  private long fetch(Descriptor blob, Progress progress, Source source) throws IOException {
     if (store.contains(blob.digest())) {
       return 0;
     }
@@ -76,26 +106,25 @@ public final class BlobDownloader {
       }
       boolean resumed = ingest.offset() > 0;
       try {
-        return transfer(repository, ingest, progress);
+        return transfer(source, ingest, progress);
       } catch (DigestMismatchException e) {
         if (!resumed) {
           throw e;
         }
         // The partial we resumed from may have been bad, not the registry: one fresh attempt.
         ingest.truncate();
-        return transfer(repository, ingest, progress);
+        return transfer(source, ingest, progress);
       }
     } finally {
       slots.release();
     }
   }
 
-  private long transfer(ImageReference repository, Ingest ingest, Progress progress)
-      throws IOException {
+  private static long transfer(Source source, Ingest ingest, Progress progress) throws IOException {
     Descriptor blob = ingest.descriptor();
     long fetched = 0;
     if (ingest.offset() < blob.size()) {
-      try (BlobStream stream = client.openBlob(repository, blob.digest(), ingest.offset())) {
+      try (BlobStream stream = source.open(ingest.offset())) {
         if (stream.offset() != ingest.offset()) {
           ingest.truncate();
         }

@@ -253,4 +253,34 @@ class FaultInjectionPullIT {
         .contains("DEPRECATED"));
     assertThat(Files.readString(storeDir.resolve("index.json"))).contains("team/app:v1");
   }
+
+  @Test
+  void aForeignLayerComesFromItsUrlsOnlyWhenAllowed() throws IOException {
+    byte[] layer = utf8("a windows base layer, say");
+    String layerDigest = Digest.sha256(layer).toString();
+    try (FaultRegistry cdn = FaultRegistry.start()) {
+      cdn.putBlob("mirror", layer);
+      String url = cdn.baseUri() + "/v2/mirror/blobs/" + layerDigest;
+      byte[] config = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layerDigest + "\"]}}");
+      String configDigest = registry.putBlob("team/foreign", config);
+      byte[] manifest = utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\","
+          + "\"config\":{\"mediaType\":\"" + MediaTypes.DOCKER_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
+          + "\"layers\":[{\"mediaType\":\"" + MediaTypes.DOCKER_FOREIGN_LAYER + "\",\"digest\":\"" + layerDigest
+          + "\",\"size\":" + layer.length + ",\"urls\":[\"" + url + "\"]}]}");
+      registry.putManifest("team/foreign", "v1", MediaTypes.DOCKER_MANIFEST, manifest);
+      PullRequest request = PullRequest.of(registry.host() + "/team/foreign:v1");
+
+      try (Hoist hoist = hoist()) {
+        assertThatThrownBy(() -> hoist.pull(request, PullListener.NONE))
+            .hasMessageContaining("foreign layer served from " + url)
+            .hasMessageContaining("--allow-foreign-layers");
+        assertThat(Files.readString(storeDir.resolve("index.json"))).contains("\"manifests\":[]");
+
+        hoist.pull(request.withForeignLayers(true), PullListener.NONE);
+      }
+
+      assertThat(storeDir.resolve("blobs/sha256/" + layerDigest.substring(7))).hasBinaryContent(layer);
+      assertThat(cdn.requests()).singleElement().satisfies(r -> assertThat(r.authorization()).isEmpty());
+    }
+  }
 }
