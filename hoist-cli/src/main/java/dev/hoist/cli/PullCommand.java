@@ -44,6 +44,12 @@ final class PullCommand implements Callable<Integer> {
       description = "Fetch foreign (non-distributable) layers the registry lacks from their URLs.")
   boolean foreignLayers;
 
+  @Option(
+      names = "--enable-schema1",
+      description = "Convert deprecated Docker schema 1 images instead of refusing them (also set by"
+          + " $DOCKER_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE or $HOIST_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE).")
+  boolean schema1;
+
   @Option(names = {"-q", "--quiet"}, description = "Print only the image's reference.")
   boolean quiet;
 
@@ -77,7 +83,10 @@ final class PullCommand implements Callable<Integer> {
     if (nameOnly && !allTags && !quiet) {
       out.println("Using default tag: latest");
     }
-    PullRequest request = new PullRequest(ref).withForeignLayers(foreignLayers);
+    PullRequest request = new PullRequest(ref)
+        .withForeignLayers(foreignLayers)
+        .withSchema1(schema1 || isSet("DOCKER_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE")
+            || isSet("HOIST_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE"));
     if (platform != null && !platform.isBlank()) {
       request = request.withPlatform(Platform.parse(platform));
     }
@@ -101,5 +110,10 @@ final class PullCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static boolean isSet(String variable) {
+    String value = System.getenv(variable);
+    return value != null && !value.isEmpty();
   }
 }

@@ -70,12 +70,13 @@ public final class Schema1 {
     for (int i = 0; i < fsLayers.size(); i++) {
       entries.add(Entry.parse(i, fsLayers.get(i), history.get(i)));
     }
-    return toImage(Digest.sha256(canonical), manifest, removeRepeatsAndCheckParents(entries));
+    return toImage(canonical, manifest, removeRepeatsAndCheckParents(entries));
   }
 
   /** {@code pullSchema1}'s loop: base first, throwaway layers in the history only. */
-  private static Schema1Image toImage(Digest digest, JsonNode manifest, List<Entry> kept)
+  private static Schema1Image toImage(byte[] canonical, JsonNode manifest, List<Entry> kept)
       throws InvalidManifestException {
+    Digest digest = Digest.sha256(canonical);
     List<Digest> layers = new ArrayList<>();
     List<Schema1History> baseFirst = new ArrayList<>();
     for (int i = kept.size() - 1; i >= 0; i--) {
@@ -97,6 +98,7 @@ public final class Schema1 {
     Platform platform = Platform.of(text(top, "os", where), text(top, "architecture", where), "");
     return new Schema1Image(
         digest,
+        canonical,
         manifest.path("name").asText(""),
         manifest.path("tag").asText(""),
         layers,

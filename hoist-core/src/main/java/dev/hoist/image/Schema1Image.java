@@ -36,6 +36,7 @@ public final class Schema1Image {
   private static final ObjectWriter GO_STYLE = Json.mapper().writer().with(new GoEscapes());
 
   private final Digest digest;
+  private final byte[] payload;
   private final String name;
   private final String tag;
   private final List<Digest> layers;
@@ -45,6 +46,7 @@ public final class Schema1Image {
 
   Schema1Image(
       Digest digest,
+      byte[] payload,
       String name,
       String tag,
       List<Digest> layers,
@@ -52,12 +54,18 @@ public final class Schema1Image {
       Platform platform,
       ObjectNode topV1) {
     this.digest = digest;
+    this.payload = payload.clone();
     this.name = name;
     this.tag = tag;
     this.layers = List.copyOf(layers);
     this.history = List.copyOf(history);
     this.platform = platform;
     this.topV1 = topV1.deepCopy();
+  }
+
+  /** The signed payload: the manifest without its signatures, whose sha256 is {@link #digest()}. */
+  public byte[] payload() {
+    return payload.clone();
   }
 
   /** sha256 of the signed payload: the digest docker records and a pull by digest must match. */

@@ -2,7 +2,6 @@ package dev.hoist.pull;
 
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.DigestMismatchException;
-import dev.hoist.image.ImageManifest;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.NotFoundException;
 import dev.hoist.store.OciStore;
@@ -27,7 +26,6 @@ final class LayerPull {
   record Outcome(long bytesDownloaded, long bytesReused) {}
 
   private final ImageReference ref;
-  private final ImageManifest manifest;
   private final OciStore store;
   private final BlobDownloader downloader;
   private final ExecutorService executor;
@@ -40,16 +38,15 @@ final class LayerPull {
   private int nextToComplete;
 
   LayerPull(
-      ImageReference ref, ImageManifest manifest, OciStore store, BlobDownloader downloader,
+      ImageReference ref, List<Descriptor> layers, OciStore store, BlobDownloader downloader,
       ExecutorService executor, PullListener events, boolean foreignLayers) {
     this.foreignLayers = foreignLayers;
     this.ref = ref;
-    this.manifest = manifest;
     this.store = store;
     this.downloader = downloader;
     this.executor = executor;
     this.events = events;
-    this.layers = Puller.distinct(manifest.layers());
+    this.layers = Puller.distinct(layers);
     this.done = new boolean[layers.size()];
     this.fetched = new boolean[layers.size()];
   }

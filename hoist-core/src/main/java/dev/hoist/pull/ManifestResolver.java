@@ -3,6 +3,10 @@ package dev.hoist.pull;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.DigestMismatchException;
+import dev.hoist.image.InvalidManifestException;
+import dev.hoist.image.Manifests;
+import dev.hoist.image.MediaTypes;
+import dev.hoist.image.Schema1;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.FetchedManifest;
 import dev.hoist.registry.NotFoundException;
@@ -59,9 +63,21 @@ final class ManifestResolver {
       return new FetchedManifest(bytes, descriptor.mediaType(), digest);
     }
     FetchedManifest fetched = client.getManifest(ref, digest.toString());
-    if (!fetched.digest().equals(digest)) {
-      throw new DigestMismatchException("manifest verification failed for digest " + digest, digest);
+    if (fetched.digest().equals(digest)) {
+      return fetched;
     }
-    return fetched;
+    if (isSchema1(fetched) && Schema1.convert(fetched.bytes()).digest().equals(digest)) {
+      // A signed schema 1 manifest is addressed by the digest of its payload, not of its bytes.
+      return new FetchedManifest(fetched.bytes(), fetched.contentType(), digest);
+    }
+    throw new DigestMismatchException("manifest verification failed for digest " + digest, digest);
+  }
+
+  private static boolean isSchema1(FetchedManifest fetched) {
+    try {
+      return MediaTypes.isSchema1(Manifests.mediaTypeOf(fetched.bytes(), fetched.contentType()));
+    } catch (InvalidManifestException e) {
+      return false;
+    }
   }
 }

@@ -7,7 +7,8 @@ import dev.hoist.image.ImageConfig;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.ImageManifest;
 import dev.hoist.image.InvalidManifestException;
-import dev.hoist.image.Manifest;
+import dev.hoist.image.Schema1;
+import dev.hoist.image.Schema1Image;
 import dev.hoist.image.Manifests;
 import dev.hoist.image.MediaTypes;
 import dev.hoist.image.OciManifests;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
@@ -70,47 +72,100 @@ public final class Puller {
         request.requestedPlatform().map(PlatformMatcher::only).orElseGet(PlatformMatcher::forHost);
 
     FetchedManifest top = resolver.resolve(ref);
-    Manifest manifest = parse(ref, top);
     events.pullStarted(ref, tagOrDigest);
 
     List<FetchedManifest> indexes = new ArrayList<>();
     FetchedManifest image = top;
-    while (manifest instanceof ImageIndex index) {
+    String type = Manifests.mediaTypeOf(image.bytes(), image.contentType());
+    while (MediaTypes.isIndex(type)) {
       if (indexes.size() == MAX_INDEX_DEPTH) {
         throw new InvalidManifestException(
             ref.familiarString() + " nests indexes more than " + MAX_INDEX_DEPTH + " deep");
       }
+      ImageIndex index = (ImageIndex) Manifests.parse(image.bytes(), type);
       Descriptor chosen = PlatformChoice.choose(index, matcher, matcher.target().toString());
       if (chosen.platform() != null) {
         checkOs(chosen.platform().os());
       }
       indexes.add(image);
       image = resolver.byDigest(ref, chosen);
-      manifest = parse(ref, image);
+      type = Manifests.mediaTypeOf(image.bytes(), image.contentType());
     }
-    ImageManifest imageManifest = (ImageManifest) manifest;
-    validate(ref, imageManifest);
+    boolean singleArch = indexes.isEmpty();
+    Prepared prepared = MediaTypes.isSchema1(type)
+        ? pullSchema1(ref, request, image, singleArch, events)
+        : pullImage(ref, request, image, type, singleArch, events);
 
-    FetchedConfig config = fetchConfig(ref, imageManifest);
-    if (indexes.isEmpty()) {
-      checkSingleArchPlatform(ref, request, config.config().platform(), events);
-    }
-    LayerPull.Outcome outcome =
-        new LayerPull(ref, imageManifest, store, downloader, executor, events, request.foreignLayers())
-            .run();
-
-    // Children before parents: the registry's own bytes, then what index.json will name.
-    writeManifest(image);
     for (int i = indexes.size() - 1; i >= 0; i--) {
-      writeManifest(indexes.get(i));
+      writeManifest(indexes.get(i)); // parents after children
     }
-    Descriptor target = ociTarget(image, imageManifest, config.config().platform(), top.digest());
-    boolean tagChanged = tag(ref, target, top.digest());
+    Digest resolved = singleArch ? prepared.digest() : top.digest();
+    Descriptor target = ociTarget(image, prepared.manifest(), prepared.platform(), resolved);
+    boolean tagChanged = tag(ref, target, resolved);
     PullResult result = new PullResult(
-        ref, top.digest(), imageManifest.config().digest(), tagChanged,
-        outcome.bytesDownloaded() + config.bytesFetched(), outcome.bytesReused());
+        ref, resolved, prepared.manifest().config().digest(), tagChanged,
+        prepared.bytesDownloaded(), prepared.bytesReused());
     events.pullFinished(result);
     return result;
+  }
+
+  /**
+   * An image whose config and layers are in the store and verified, and whose manifest bytes are
+   * stored; all that is left is to name it.
+   *
+   * @param digest the digest the image manifest is addressed by in the registry
+   */
+  private record Prepared(
+      ImageManifest manifest, Platform platform, Digest digest, long bytesDownloaded, long bytesReused) {}
+
+  /** An OCI or Docker schema 2 image: config first, then the layers. */
+  private Prepared pullImage(
+      ImageReference ref, PullRequest request, FetchedManifest image, String type,
+      boolean singleArch, PullListener events) throws IOException {
+    ImageManifest manifest = (ImageManifest) Manifests.parse(image.bytes(), type);
+    validate(ref, manifest);
+    FetchedConfig config = fetchConfig(ref, manifest);
+    if (singleArch) {
+      checkSingleArchPlatform(ref, request, config.config().platform(), events);
+    }
+    LayerPull.Outcome outcome = new LayerPull(
+        ref, manifest.layers(), store, downloader, executor, events, request.foreignLayers()).run();
+    writeManifest(image);
+    return new Prepared(manifest, config.config().platform(), image.digest(),
+        outcome.bytesDownloaded() + config.bytesFetched(), outcome.bytesReused());
+  }
+
+  /**
+   * A deprecated schema 1 image, converted as docker converts it when
+   * {@code DOCKER_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE} is set: its layers are fetched, their
+   * DiffIDs computed, and a config synthesised from the v1 history.
+   */
+  private Prepared pullSchema1(
+      ImageReference ref, PullRequest request, FetchedManifest image, boolean singleArch,
+      PullListener events) throws IOException {
+    String deprecated = Schema1Layers.deprecationMessage(ref);
+    if (!request.schema1()) {
+      throw new InvalidManifestException(deprecated);
+    }
+    events.warning(deprecated);
+    Schema1Image s1 = Schema1.convert(image.bytes());
+    if (singleArch) {
+      checkSingleArchPlatform(ref, request, s1.platform(), events);
+    }
+    Schema1Layers layers = new Schema1Layers(client, store);
+    List<Descriptor> descriptors = layers.describe(ref, s1);
+    LayerPull.Outcome outcome = new LayerPull(
+        ref, descriptors, store, downloader, executor, events, request.foreignLayers()).run();
+    byte[] config = s1.configWithDiffIds(layers.diffIds(descriptors));
+    Descriptor configDescriptor =
+        Descriptor.of(MediaTypes.DOCKER_CONFIG, Digest.sha256(config), config.length);
+    store.write(configDescriptor, config);
+    byte[] payload = s1.payload();
+    store.write(Descriptor.of(MediaTypes.DOCKER_SCHEMA1_MANIFEST, s1.digest(), payload.length), payload);
+    ImageManifest converted =
+        new ImageManifest(MediaTypes.DOCKER_MANIFEST, configDescriptor, descriptors, Map.of(), "");
+    return new Prepared(converted, s1.platform(), s1.digest(),
+        outcome.bytesDownloaded(), outcome.bytesReused());
   }
 
   /**
@@ -136,18 +191,6 @@ public final class Puller {
   }
 
   private static final int TAG_PAGE_SIZE = 1000;
-
-  private Manifest parse(ImageReference ref, FetchedManifest fetched) throws IOException {
-    String mediaType = Manifests.mediaTypeOf(fetched.bytes(), fetched.contentType());
-    if (MediaTypes.isSchema1(mediaType)) {
-      throw new InvalidManifestException(
-          "Docker Image Format v1 and Docker Image manifest version 2, schema 1 support has been"
-              + " removed. Suggest the author of " + ref + " to upgrade the image"
-              + " to the OCI Format or Docker Image manifest v2, schema 2. More information at"
-              + " https://docs.docker.com/go/deprecated-image-specs/");
-    }
-    return Manifests.parse(fetched.bytes(), mediaType);
-  }
 
   private static void validate(ImageReference ref, ImageManifest manifest)
       throws InvalidManifestException {

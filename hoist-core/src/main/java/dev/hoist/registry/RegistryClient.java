@@ -152,6 +152,25 @@ public final class RegistryClient {
   }
 
   /**
+   * The size of a blob, from a {@code HEAD} request: for schema 1 manifests, whose layers carry no
+   * size.
+   */
+  public long blobSize(ImageReference image, Digest digest) throws IOException {
+    AuthSession session = session(image.domain());
+    URI uri = session.base().resolve("/v2/" + image.path() + "/blobs/" + digest);
+    HttpResponse<InputStream> response = send(session, image, "HEAD", uri, Map.of());
+    response.body().close();
+    long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    if (response.statusCode() != 200 || size < 0) {
+      throw new RegistryException(
+          "registry " + session.endpoint().name() + " did not give the size of blob " + digest
+              + " of " + image.familiarName() + " (HTTP " + response.statusCode() + ")",
+          session.endpoint().name(), response.statusCode(), List.of());
+    }
+    return size;
+  }
+
+  /**
    * Opens a blob for download from byte {@code offset} on. When {@code offset > 0} the registry is
    * asked for a range; if it answers with the whole blob, or with a range other than the one
    * asked for, the returned stream starts at 0 and says so in {@link BlobStream#offset()}.

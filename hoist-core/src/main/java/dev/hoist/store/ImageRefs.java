@@ -7,6 +7,7 @@ import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.MediaTypes;
 import dev.hoist.internal.json.Json;
+import dev.hoist.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +159,14 @@ public final class ImageRefs {
     return node;
   }
 
+  private static Platform platform(JsonNode node) {
+    if (!node.isObject()) {
+      return null;
+    }
+    return Platform.of(
+        node.path("os").asText(""), node.path("architecture").asText(""), node.path("variant").asText(""));
+  }
+
   private Descriptor toDescriptor(JsonNode entry) throws IOException {
     Map<String, String> annotations = new LinkedHashMap<>();
     entry.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
@@ -168,7 +177,7 @@ public final class ImageRefs {
           entry.path("size").asLong(),
           List.of(),
           annotations,
-          null);
+          platform(entry.path("platform")));
     } catch (IllegalArgumentException e) {
       throw new IOException("the store's index has an invalid entry: " + entry, e);
     }

@@ -283,4 +283,57 @@ class FaultInjectionPullIT {
       assertThat(cdn.requests()).singleElement().satisfies(r -> assertThat(r.authorization()).isEmpty());
     }
   }
+
+  /** Publishes an unsigned schema 1 manifest over two gzip layers; returns the uncompressed layers. */
+  private List<byte[]> publishSchema1(String repo) throws IOException {
+    List<byte[]> tars = List.of(utf8("base layer bytes"), utf8("top layer bytes"));
+    List<String> blobSums = new java.util.ArrayList<>();
+    for (byte[] tar : tars) {
+      java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+        out.write(tar);
+      }
+      blobSums.add(registry.putBlob(repo, gz.toByteArray()));
+    }
+    String base = "a".repeat(64);
+    String top = "b".repeat(64);
+    String manifest = "{\"schemaVersion\":1,\"name\":\"" + repo + "\",\"tag\":\"old\",\"architecture\":\"amd64\","
+        + "\"fsLayers\":[{\"blobSum\":\"" + blobSums.get(1) + "\"},{\"blobSum\":\"" + blobSums.get(0) + "\"}],"
+        + "\"history\":["
+        + "{\"v1Compatibility\":" + quote("{\"id\":\"" + top + "\",\"parent\":\"" + base + "\",\"created\":\"2015-01-02T00:00:00Z\","
+            + "\"os\":\"linux\",\"architecture\":\"amd64\",\"container_config\":{\"Cmd\":[\"/bin/sh\",\"-c\",\"echo top\"]}}") + "},"
+        + "{\"v1Compatibility\":" + quote("{\"id\":\"" + base + "\",\"created\":\"2015-01-01T00:00:00Z\"}") + "}]}";
+    registry.putManifest(repo, "old", MediaTypes.DOCKER_SCHEMA1_MANIFEST, utf8(manifest));
+    return tars;
+  }
+
+  private static String quote(String json) {
+    return "\"" + json.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  @Test
+  void aSchema1ImageIsRefusedByDefaultAndConvertedWhenAllowed() throws IOException {
+    List<byte[]> tars = publishSchema1("team/old");
+    PullRequest request = PullRequest.of(registry.host() + "/team/old:old");
+    RecordingListener events = new RecordingListener();
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(request, PullListener.NONE))
+          .hasMessageStartingWith("Docker Image Format v1 and Docker Image manifest version 2, schema 1 support has been removed.");
+      assertThat(hoist.store().manifests()).isEmpty();
+
+      PullResult result = hoist.pull(request.withSchema1(true), events);
+
+      byte[] config = hoist.store().read(result.imageId(), 1 << 20);
+      assertThat(dev.hoist.image.ImageConfig.parse(config).diffIds())
+          .containsExactly(Digest.sha256(tars.get(0)), Digest.sha256(tars.get(1)));
+      assertThat(new String(config, StandardCharsets.UTF_8)).contains("echo top");
+      assertThat(hoist.store().resolve(registry.host() + "/team/old:old")).get()
+          .satisfies(d -> assertThat(d.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST));
+    }
+    assertThat(events.lines).anySatisfy(l -> assertThat(l).startsWith("WARNING: Docker Image Format v1"));
+    String inspected = dev.hoist.testing.Tools.run(
+        List.of("skopeo", "inspect", "oci:" + storeDir + ":" + registry.host() + "/team/old:old"), storeDir);
+    assertThat(inspected).contains("\"Architecture\": \"amd64\"");
+  }
 }

@@ -143,6 +143,44 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   /**
+   * Pushes the index {@code image} and every manifest it lists as {@code repository:tag}, and
+   * returns the digest of the index, which is the layout's index byte for byte.
+   *
+   * <p>Two skopeo runs, because skopeo 1.9.3 copies every entry of an index as an image manifest
+   * and then records the entry as one, which {@code --preserve-digests} forbids for an entry of
+   * another media type: {@code copy --all} pushes the entries (and a rewritten index, left
+   * untagged), then {@code copy --multi-arch index-only --preserve-digests} pushes the original
+   * index over the tag.
+   */
+  public String pushAll(MultiPlatformImage image, String repository, String tag)
+      throws IOException {
+    String source = "oci:" + image.layout() + ":" + image.tag();
+    String dest = "docker://" + host() + "/" + repository + ":" + tag;
+    Tools.run(pushCommand("--all", source, dest), dir);
+    Path digestFile = Files.createTempFile(dir, "digest", ".txt");
+    Tools.run(
+        pushCommand(
+            "--multi-arch=index-only",
+            "--preserve-digests",
+            "--digestfile=" + digestFile,
+            source,
+            dest),
+        dir);
+    String digest = Files.readString(digestFile).trim();
+    Files.delete(digestFile);
+    return digest;
+  }
+
+  private List<String> pushCommand(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(skopeo("copy", "--dest-tls-verify=false"));
+    if (pushCredentials != null) {
+      cmd.add("--dest-creds=" + pushCredentials);
+    }
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /**
    * The start of a skopeo command line that ignores the user's policy and stored credentials, for
    * tests that run skopeo themselves, e.g. {@code skopeo("inspect", "--tls-verify=false")}.
    */

@@ -91,6 +91,17 @@ public final class TestImages {
     return LargeLayerImage.write(workDir.resolve("large-layer"), "large", bytes);
   }
 
+  /**
+   * An OCI image index tagged {@code multi} in {@code workDir/multi-platform}. Its first entry is
+   * of the unknown media type {@code application/vnd.example.unknown+json}, without a platform;
+   * then come images for {@code linux/amd64}, {@code linux/arm64/v8}, {@code linux/arm/v7} and
+   * {@code windows/amd64}, each with two layers of different real files and a config naming its
+   * platform.
+   */
+  public static MultiPlatformImage multiPlatform(Path workDir) throws IOException {
+    return MultiPlatformLayout.write(workDir, "multi");
+  }
+
   private static void copyEtc(Path target) throws IOException {
     Files.createDirectories(target);
     for (String name : ETC_FILES) {
