@@ -6,10 +6,12 @@ import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
 import dev.hoist.pull.Puller;
 import dev.hoist.registry.RegistryClient;
+import dev.hoist.registry.RetryPolicy;
 import dev.hoist.store.OciStore;
 import dev.hoist.transfer.BlobDownloader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,8 @@ public final class Hoist implements AutoCloseable {
         RegistryClient.builder()
             .credentials(b.credentials)
             .insecureRegistries(b.insecureRegistries)
+            .retryPolicy(new RetryPolicy(b.maxDownloadAttempts, b.retryBackoff))
+            .stallTimeout(b.stallTimeout)
             .build();
     this.executor = Executors.newCachedThreadPool(daemonThreads());
     BlobDownloader downloader = new BlobDownloader(client, store, b.maxConcurrentDownloads);
@@ -116,6 +120,9 @@ public final class Hoist implements AutoCloseable {
     private CredentialProvider credentials = CredentialProvider.dockerConfig();
     private Collection<String> insecureRegistries = List.of();
     private int maxConcurrentDownloads = 3;
+    private int maxDownloadAttempts = RetryPolicy.DEFAULT.maxAttempts();
+    private Duration retryBackoff = RetryPolicy.DEFAULT.initialBackoff();
+    private Duration stallTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -143,6 +150,39 @@ public final class Hoist implements AutoCloseable {
         throw new IllegalArgumentException("maxConcurrentDownloads < 1: " + n);
       }
       this.maxConcurrentDownloads = n;
+      return this;
+    }
+
+    /**
+     * How many times a request or blob download is tried in all before the pull fails; 5 by
+     * default, as docker's {@code max-download-attempts}.
+     */
+    public Builder maxDownloadAttempts(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxDownloadAttempts < 1: " + n);
+      }
+      this.maxDownloadAttempts = n;
+      return this;
+    }
+
+    /** The wait before the first retry, doubled for each later one (30 s at most); 1 s by default. */
+    public Builder retryBackoff(Duration initial) {
+      if (initial.isNegative()) {
+        throw new IllegalArgumentException("retryBackoff < 0: " + initial);
+      }
+      this.retryBackoff = initial;
+      return this;
+    }
+
+    /**
+     * How long a download may receive nothing before the attempt fails (and is retried); 30 s by
+     * default.
+     */
+    public Builder stallTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("stallTimeout <= 0: " + timeout);
+      }
+      this.stallTimeout = timeout;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.hoist.cli;
 
 import dev.hoist.pull.LayerEvent;
+import dev.hoist.pull.LayerStatus;
 import dev.hoist.pull.PullListener;
 import dev.hoist.pull.PullResult;
 import dev.hoist.reference.ImageReference;
@@ -26,6 +27,9 @@ final class PlainPullPrinter implements PullListener {
   public void layer(LayerEvent event) {
     if (event.status().isFinal()) {
       print(event.id() + ": " + event.status().text());
+    } else if (event.status() == LayerStatus.RETRYING) {
+      int s = event.retryInSeconds();
+      print(event.id() + ": Retrying in " + s + (s == 1 ? " second" : " seconds"));
     }
   }
 

@@ -69,6 +69,13 @@ final class PullCommand implements Callable<Integer> {
               + " $DOCKER_DEFAULT_PLATFORM if set).")
   String platform;
 
+  @Option(
+      names = "--max-download-attempts",
+      paramLabel = "N",
+      defaultValue = "5",
+      description = "Attempts per download before the pull fails (default: ${DEFAULT-VALUE}).")
+  int maxDownloadAttempts;
+
   @Parameters(paramLabel = "NAME[:TAG|@DIGEST]", description = "The image to pull.")
   String image;
 
@@ -91,7 +98,10 @@ final class PullCommand implements Callable<Integer> {
       request = request.withPlatform(Platform.parse(platform));
     }
     PullListener printer = quiet ? PullListener.NONE : new PlainPullPrinter(out);
-    try (Hoist hoist = global.hoist().maxConcurrentDownloads(maxConcurrentDownloads).build()) {
+    try (Hoist hoist = global.hoist()
+        .maxConcurrentDownloads(maxConcurrentDownloads)
+        .maxDownloadAttempts(maxDownloadAttempts)
+        .build()) {
       if (allTags) {
         List<PullResult> results = hoist.pullAllTags(request, printer);
         boolean changed = results.stream().anyMatch(PullResult::tagChanged);

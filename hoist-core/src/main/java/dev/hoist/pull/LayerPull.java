@@ -6,6 +6,7 @@ import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.NotFoundException;
 import dev.hoist.store.OciStore;
 import dev.hoist.transfer.BlobDownloader;
+import dev.hoist.transfer.Progress;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ final class LayerPull {
 
   private void fetchLayer(int index) throws IOException {
     Descriptor layer = layers.get(index);
-    BlobDownloader.Progress progress = new BlobDownloader.Progress() {
+    Progress progress = new Progress() {
       @Override
       public void waiting() {
         events.layer(new LayerEvent(layer.digest(), LayerStatus.WAITING, 0, layer.size()));
@@ -88,6 +89,11 @@ final class LayerPull {
       @Override
       public void downloading(long current, long total) {
         events.layer(new LayerEvent(layer.digest(), LayerStatus.DOWNLOADING, current, total));
+      }
+
+      @Override
+      public void retrying(int seconds) {
+        events.layer(new LayerEvent(layer.digest(), LayerStatus.RETRYING, 0, layer.size(), seconds));
       }
 
       @Override
@@ -110,7 +116,7 @@ final class LayerPull {
    * Fetches a layer from the registry; a foreign layer the registry does not hold comes from its
    * URLs, if the request allows that.
    */
-  private long fetch(Descriptor layer, BlobDownloader.Progress progress) throws IOException {
+  private long fetch(Descriptor layer, Progress progress) throws IOException {
     try {
       return downloader.fetch(ref, layer, progress);
     } catch (NotFoundException e) {

@@ -20,6 +20,7 @@ import dev.hoist.registry.RegistryClient;
 import dev.hoist.store.ImageRefs;
 import dev.hoist.store.OciStore;
 import dev.hoist.transfer.BlobDownloader;
+import dev.hoist.transfer.Progress;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -243,7 +244,7 @@ public final class Puller {
     Descriptor descriptor = manifest.config();
     long fetched;
     try {
-      fetched = downloader.fetch(ref, descriptor, BlobDownloader.Progress.NONE);
+      fetched = downloader.fetch(ref, descriptor, Progress.NONE);
     } catch (DigestMismatchException e) {
       throw new DigestMismatchException(
           "image config verification failed for digest " + descriptor.digest() + ": " + e.getMessage(),

@@ -38,12 +38,14 @@ public final class RegistryClient {
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
   private final Transport transport;
+  private final RetryPolicy retry;
   private final CredentialProvider credentials;
   private final Set<String> insecureRegistries;
   private final ConcurrentHashMap<String, AuthSession> sessions = new ConcurrentHashMap<>();
 
   private RegistryClient(Builder b) {
-    this.transport = new Transport(b.connectTimeout, b.requestTimeout, b.userAgent);
+    this.transport = new Transport(b.connectTimeout, b.requestTimeout, b.stallTimeout, b.userAgent);
+    this.retry = b.retry;
     this.credentials = b.credentials;
     this.insecureRegistries = Set.copyOf(b.insecureRegistries);
   }
@@ -60,6 +62,10 @@ public final class RegistryClient {
    * @param reference the tag or digest to fetch
    */
   public FetchedManifest getManifest(ImageReference image, String reference) throws IOException {
+    return retrying(() -> fetchManifest(image, reference));
+  }
+
+  private FetchedManifest fetchManifest(ImageReference image, String reference) throws IOException {
     AuthSession session = session(image.domain());
     URI uri = session.base().resolve("/v2/" + image.path() + "/manifests/" + reference);
     Map<String, String> headers = Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
@@ -90,6 +96,10 @@ public final class RegistryClient {
     if (pageSize < 1) {
       throw new IllegalArgumentException("pageSize < 1: " + pageSize);
     }
+    return retrying(() -> fetchTags(image, pageSize));
+  }
+
+  private List<String> fetchTags(ImageReference image, int pageSize) throws IOException {
     AuthSession session = session(image.domain());
     URI next = session.base().resolve("/v2/" + image.path() + "/tags/list?n=" + pageSize);
     List<String> tags = new java.util.ArrayList<>();
@@ -133,6 +143,10 @@ public final class RegistryClient {
    */
   public Optional<Descriptor> headManifest(ImageReference image, String reference)
       throws IOException {
+    return retrying(() -> fetchHead(image, reference));
+  }
+
+  private Optional<Descriptor> fetchHead(ImageReference image, String reference) throws IOException {
     AuthSession session = session(image.domain());
     URI uri = session.base().resolve("/v2/" + image.path() + "/manifests/" + reference);
     Map<String, String> headers = Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
@@ -156,6 +170,10 @@ public final class RegistryClient {
    * size.
    */
   public long blobSize(ImageReference image, Digest digest) throws IOException {
+    return retrying(() -> fetchBlobSize(image, digest));
+  }
+
+  private long fetchBlobSize(ImageReference image, Digest digest) throws IOException {
     AuthSession session = session(image.domain());
     URI uri = session.base().resolve("/v2/" + image.path() + "/blobs/" + digest);
     HttpResponse<InputStream> response = send(session, image, "HEAD", uri, Map.of());
@@ -165,7 +183,7 @@ public final class RegistryClient {
       throw new RegistryException(
           "registry " + session.endpoint().name() + " did not give the size of blob " + digest
               + " of " + image.familiarName() + " (HTTP " + response.statusCode() + ")",
-          session.endpoint().name(), response.statusCode(), List.of());
+          session.endpoint().name(), response.statusCode(), List.of(), retryAfter(response));
     }
     return size;
   }
@@ -222,6 +240,58 @@ public final class RegistryClient {
       current = redirectTarget(registry, current, response);
     }
     throw new RegistryException("too many redirects fetching " + Redact.uri(url), registry, 0, List.of());
+  }
+
+  /** The retry policy this client follows; blob downloads follow it too. */
+  public RetryPolicy retryPolicy() {
+    return retry;
+  }
+
+  private interface Request<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs a whole request (to its parsed body) again while the failure is worth retrying. */
+  private <T> T retrying(Request<T> request) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return request.run();
+      } catch (IOException e) {
+        if (attempt >= retry.maxAttempts() || !retry.isRetryable(e)) {
+          throw e;
+        }
+        sleep(retry.delay(attempt, e));
+      }
+    }
+  }
+
+  private static void sleep(Duration delay) throws java.io.InterruptedIOException {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting to retry");
+    }
+  }
+
+  /** A {@code Retry-After} header in seconds or as an HTTP date; null when absent or unreadable. */
+  static Duration retryAfter(HttpResponse<?> response) {
+    String value = response.headers().firstValue("Retry-After").orElse("").trim();
+    if (value.isEmpty()) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+    } catch (NumberFormatException e) {
+      try {
+        java.time.ZonedDateTime when = java.time.ZonedDateTime.parse(
+            value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
+        return d.isNegative() ? Duration.ZERO : d;
+      } catch (java.time.format.DateTimeParseException ignored) {
+        return null;
+      }
+    }
   }
 
   private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
@@ -342,13 +412,13 @@ public final class RegistryClient {
       case 429 -> {
         return new RegistryException(
             first.isEmpty() ? "toomanyrequests: too many requests to registry " + registry : first,
-            registry, status, errors);
+            registry, status, errors, retryAfter(response));
       }
       default -> {
         return new RegistryException(
             "registry " + registry + " answered HTTP " + status + " for " + kind + " " + reference
                 + " of " + image.familiarName() + (first.isEmpty() ? "" : ": " + first),
-            registry, status, errors);
+            registry, status, errors, retryAfter(response));
       }
     }
   }
@@ -367,6 +437,8 @@ public final class RegistryClient {
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofSeconds(60);
     private String userAgent = "hoist/0.1";
+    private Duration stallTimeout = Duration.ofSeconds(30);
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
 
     private Builder() {}
 
@@ -394,6 +466,21 @@ public final class RegistryClient {
     /** How long to wait for response headers; 60 s by default. */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = timeout;
+      return this;
+    }
+
+    /** How long a response body may send nothing before the attempt fails; 30 s by default. */
+    public Builder stallTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("stallTimeout <= 0: " + timeout);
+      }
+      this.stallTimeout = timeout;
+      return this;
+    }
+
+    /** When failed requests are retried; {@link RetryPolicy#DEFAULT} by default. */
+    public Builder retryPolicy(RetryPolicy retry) {
+      this.retry = java.util.Objects.requireNonNull(retry, "retry == null");
       return this;
     }
 

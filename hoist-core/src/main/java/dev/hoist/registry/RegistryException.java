@@ -12,12 +12,21 @@ public class RegistryException extends IOException {
   private final String registry;
   private final int status;
   private final List<RegistryError> errors;
+  private final java.time.Duration retryAfter;
 
   public RegistryException(String message, String registry, int status, List<RegistryError> errors) {
+    this(message, registry, status, errors, null);
+  }
+
+  /** An error response that said when to try again ({@code Retry-After}). */
+  public RegistryException(
+      String message, String registry, int status, List<RegistryError> errors,
+      java.time.Duration retryAfter) {
     super(message);
     this.registry = registry;
     this.status = status;
     this.errors = List.copyOf(errors);
+    this.retryAfter = retryAfter;
   }
 
   public RegistryException(String message, String registry, Throwable cause) {
@@ -25,6 +34,12 @@ public class RegistryException extends IOException {
     this.registry = registry;
     this.status = 0;
     this.errors = List.of();
+    this.retryAfter = null;
+  }
+
+  /** How long the registry asked us to wait before trying again, if it said. */
+  public java.util.Optional<java.time.Duration> retryAfter() {
+    return java.util.Optional.ofNullable(retryAfter);
   }
 
   /** The registry's name as in the image reference, such as {@code docker.io}. */

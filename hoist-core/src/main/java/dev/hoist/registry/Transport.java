@@ -26,13 +26,15 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class Transport {
   private final Duration connectTimeout;
   private final Duration requestTimeout;
+  private final Duration stallTimeout;
   private final String userAgent;
   private final HttpClient verified;
   private volatile HttpClient unverified;
 
-  Transport(Duration connectTimeout, Duration requestTimeout, String userAgent) {
+  Transport(Duration connectTimeout, Duration requestTimeout, Duration stallTimeout, String userAgent) {
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
+    this.stallTimeout = stallTimeout;
     this.userAgent = userAgent;
     this.verified = builder().build();
   }
@@ -61,7 +63,8 @@ final class Transport {
   HttpResponse<InputStream> send(HttpRequest request, boolean insecure, String registry)
       throws IOException {
     try {
-      return client(insecure).send(request, HttpResponse.BodyHandlers.ofInputStream());
+      return client(insecure)
+          .send(request, BodyStream.handler(stallTimeout, request.method() + " " + Redact.uri(request.uri())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted: " + request.method() + " " + request.uri());
@@ -72,8 +75,18 @@ final class Transport {
     } catch (HttpTimeoutException e) {
       throw unreachable(registry, request, "no response within " + requestTimeout.toSeconds() + " s", e);
     } catch (ConnectException e) {
-      throw unreachable(registry, request, isUnknownHost(e) ? "unknown host" : "connection refused", e);
+      String why = isUnknownHost(e) ? "unknown host" : "connection refused";
+      throw new UnreachableRegistryException(
+          "cannot reach registry " + registry + ": " + why + " (" + request.method() + " "
+              + Redact.uri(request.uri()) + ")",
+          registry,
+          e);
     } catch (IOException e) {
+      if (isUnknownHost(e)) {
+        throw new UnreachableRegistryException(
+            "cannot reach registry " + registry + ": unknown host (" + request.method() + " "
+                + Redact.uri(request.uri()) + ")", registry, e);
+      }
       throw unreachable(registry, request, describe(e), e);
     }
   }

@@ -104,8 +104,14 @@ public final class Ingest implements AutoCloseable {
           expected.digest());
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes, off, len);
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
+    try {
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw new java.io.InterruptedIOException("interrupted while writing " + expected.digest());
+    } catch (IOException e) {
+      throw new StoreWriteException(store.root(), e);
     }
     hasher.update(bytes, off, len);
     offset += len;
@@ -134,9 +140,13 @@ public final class Ingest implements AutoCloseable {
               + " bytes",
           expected.digest());
     }
-    channel.force(true);
-    channel.close();
-    store.publish(partial, expected.digest());
+    try {
+      channel.force(true);
+      channel.close();
+      store.publish(partial, expected.digest());
+    } catch (IOException e) {
+      throw new StoreWriteException(store.root(), e);
+    }
     committed = true;
   }
 

@@ -11,8 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An exclusive lock that holds across threads and across processes: an in-JVM lock (file locks
- * are per process, so two threads would otherwise both "hold" one) plus {@link FileChannel#lock()}
- * on a lock file. The operating system releases the file lock when a process dies, so a killed
+ * are per process, so two threads would otherwise both "hold" one) plus a {@link FileLock} on a
+ * lock file. The operating system releases the file lock when a process dies, so a killed
  * pull never leaves a store locked.
  */
 final class StoreLock implements AutoCloseable {
@@ -43,13 +43,35 @@ final class StoreLock implements AutoCloseable {
       Files.createDirectories(key.getParent());
       channel =
           FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      return new StoreLock(jvmLock, channel, channel.lock());
+      return new StoreLock(jvmLock, channel, lockPolling(channel, lockFile));
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
         channel.close();
       }
       jvmLock.unlock();
       throw e;
+    }
+  }
+
+  /**
+   * Waits for the file lock by polling. A blocking {@code fcntl} wait would let Linux report a
+   * false deadlock ({@code EDEADLK}) when two processes each hold one blob lock on one thread and
+   * wait for the other's on another: the kernel sees processes, not threads.
+   */
+  private static FileLock lockPolling(FileChannel channel, Path lockFile) throws IOException {
+    long sleepMillis = 5;
+    while (true) {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return lock;
+      }
+      try {
+        Thread.sleep(sleepMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for " + lockFile);
+      }
+      sleepMillis = Math.min(sleepMillis * 2, 100);
     }
   }
 

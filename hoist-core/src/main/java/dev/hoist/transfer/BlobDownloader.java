@@ -1,45 +1,46 @@
 package dev.hoist.transfer;
 
 import dev.hoist.image.Descriptor;
+import dev.hoist.image.Digest;
 import dev.hoist.image.DigestMismatchException;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.BlobStream;
 import dev.hoist.registry.RegistryClient;
+import dev.hoist.registry.RetryPolicy;
 import dev.hoist.store.Ingest;
 import dev.hoist.store.OciStore;
+import dev.hoist.store.StoreWriteException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
  * Moves blobs from a registry into the store, each byte once: read from the connection, written
- * to the blob's ingest file and hashed in the same pass, committed only after the digest
- * verified. A partial left by an interrupted download (this process or a killed one) is resumed
- * with a range request; if the resumed blob fails verification it is fetched once more from zero.
+ * to the blob's ingest file and hashed in the same pass, committed only after the digest verified.
  *
- * <p>At most {@code maxConcurrent} downloads run at once across every pull sharing this
- * downloader, as docker's {@code max-concurrent-downloads}. Thread-safe.
+ * <ul>
+ *   <li><b>Retries.</b> A failed attempt that is worth retrying (see {@link RetryPolicy}) is
+ *       repeated after a back-off, resuming with a range request from the bytes already in the
+ *       ingest file. A partial left by a killed process is resumed the same way. If a resumed blob
+ *       fails verification it is fetched once more from zero; a fresh one that fails is not.
+ *   <li><b>Sharing.</b> A blob wanted by several pulls of this downloader at once is downloaded
+ *       once; the others wait for it and see its progress. Across processes, the store's per-blob
+ *       lock makes the second process wait and then find the blob committed.
+ *   <li><b>Limits.</b> At most {@code maxConcurrent} downloads run at once across every pull
+ *       sharing this downloader, as docker's {@code max-concurrent-downloads}.
+ * </ul>
+ *
+ * Thread-safe.
  */
 public final class BlobDownloader {
-  private static final int BUFFER_SIZE = 1 << 20;
-
   private final RegistryClient client;
   private final OciStore store;
   private final Semaphore slots;
-
-  /** Receives a download's progress; called on the downloading thread. */
-  public interface Progress {
-    Progress NONE = new Progress() {};
-
-    /** The download waits for a free slot. */
-    default void waiting() {}
-
-    /** {@code current} of {@code total} bytes are in the store's ingest file. */
-    default void downloading(long current, long total) {}
-
-    /** Every byte arrived; the digest is being checked. */
-    default void verifying() {}
-  }
+  private final RetryPolicy retry;
+  private final ConcurrentHashMap<Digest, SharedDownload> inFlight = new ConcurrentHashMap<>();
 
   public BlobDownloader(RegistryClient client, OciStore store, int maxConcurrent) {
     if (maxConcurrent < 1) {
@@ -48,17 +49,19 @@ public final class BlobDownloader {
     this.client = client;
     this.store = store;
     this.slots = new Semaphore(maxConcurrent, true);
+    this.retry = client.retryPolicy();
   }
 
   /**
    * Makes sure the blob is in the store, downloading what is missing.
    *
-   * @return the number of bytes fetched from the registry (0 when the store had the blob)
+   * @return the number of bytes this call fetched from the network (0 when the store had the
+   *     blob, or another pull fetched it)
    * @throws DigestMismatchException when the registry's bytes are not the blob asked for
    */
   public long fetch(ImageReference repository, Descriptor blob, Progress progress)
       throws IOException {
-    return fetch(blob, progress, offset -> client.openBlob(repository, blob.digest(), offset));
+    return share(blob, progress, offset -> client.openBlob(repository, blob.digest(), offset));
   }
 
   /**
@@ -67,11 +70,11 @@ public final class BlobDownloader {
    */
   public long fetchFromUrls(ImageReference repository, Descriptor blob, Progress progress)
       throws IOException {
-    return fetch(blob, progress, offset -> {
+    return share(blob, progress, offset -> {
       IOException last = null;
       for (String url : blob.urls()) {
         try {
-          return client.openUrl(repository, java.net.URI.create(url));
+          return client.openUrl(repository, URI.create(url));
         } catch (IOException e) {
           last = e;
         } catch (IllegalArgumentException e) {
@@ -82,80 +85,122 @@ public final class BlobDownloader {
     });
   }
 
-  /** Where a blob's bytes come from, starting at an offset the source may ignore. */
-  private interface Source {
-    BlobStream open(long offset) throws IOException;
+  /** Joins a download of the same blob already running in this JVM, or runs it. */
+  private long share(Descriptor blob, Progress progress, Source source) throws IOException {
+    while (true) {
+      if (store.contains(blob.digest())) {
+        return 0;
+      }
+      SharedDownload mine = new SharedDownload();
+      SharedDownload running = inFlight.putIfAbsent(blob.digest(), mine);
+      if (running == null) {
+        try {
+          long fetched = download(blob, mine.fanOut(progress), source);
+          mine.succeed();
+          return fetched;
+        } catch (IOException | RuntimeException | Error e) {
+          mine.fail(e);
+          throw e;
+        } finally {
+          inFlight.remove(blob.digest(), mine);
+        }
+      }
+      if (running.await(progress)) {
+        return 0;
+      }
+      // The other pull's download failed (or was cancelled); try it ourselves.
+    }
   }
 
-  private long fetch(Descriptor blob, Progress progress, Source source) throws IOException {
-    if (store.contains(blob.digest())) {
-      return 0;
-    }
-    if (!slots.tryAcquire()) {
-      progress.waiting();
-      try {
-        slots.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("download of " + blob.digest() + " cancelled");
-      }
-    }
+  private long download(Descriptor blob, Progress progress, Source source) throws IOException {
+    acquireSlot(blob, progress);
     try (Ingest ingest = store.ingest(blob)) {
       if (ingest.isComplete()) {
-        return 0; // another pull committed it while we waited for the blob's lock
+        return 0; // another process committed it while we waited for the blob's lock
       }
-      boolean resumed = ingest.offset() > 0;
-      try {
-        return transfer(source, ingest, progress);
-      } catch (DigestMismatchException e) {
-        if (!resumed) {
+      Counter fetched = new Counter();
+      for (int attempt = 1; ; attempt++) {
+        boolean resumed = ingest.offset() > 0;
+        try {
+          transfer(source, ingest, progress, fetched);
+          return fetched.bytes;
+        } catch (DigestMismatchException e) {
+          if (!resumed || attempt >= retry.maxAttempts()) {
+            throw e;
+          }
+          ingest.truncate(); // the partial we resumed from may have been bad, not the registry
+        } catch (StoreWriteException | InterruptedIOException e) {
           throw e;
+        } catch (IOException e) {
+          if (!retry.isRetryable(e)) {
+            throw e;
+          }
+          if (attempt >= retry.maxAttempts()) {
+            throw new IOException(
+                "download failed after attempts=" + attempt + ": " + e.getMessage(), e);
+          }
+          waitToRetry(retry.delay(attempt, e), progress);
         }
-        // The partial we resumed from may have been bad, not the registry: one fresh attempt.
-        ingest.truncate();
-        return transfer(source, ingest, progress);
       }
     } finally {
       slots.release();
     }
   }
 
-  private static long transfer(Source source, Ingest ingest, Progress progress) throws IOException {
+  private void acquireSlot(Descriptor blob, Progress progress) throws InterruptedIOException {
+    if (!slots.tryAcquire()) {
+      progress.waiting();
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("download of " + blob.digest() + " cancelled");
+      }
+    }
+  }
+
+  /** Counts down to the next attempt in whole seconds, as docker shows "Retrying in N seconds". */
+  private static void waitToRetry(Duration delay, Progress progress) throws InterruptedIOException {
+    long left = delay.toMillis();
+    try {
+      while (left > 0) {
+        progress.retrying((int) ((left + 999) / 1000));
+        long step = Math.min(left, 1000);
+        Thread.sleep(step);
+        left -= step;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("download cancelled during retry delay");
+    }
+  }
+
+  private static void transfer(Source source, Ingest ingest, Progress progress, Counter fetched)
+      throws IOException {
     Descriptor blob = ingest.descriptor();
-    long fetched = 0;
     if (ingest.offset() < blob.size()) {
       try (BlobStream stream = source.open(ingest.offset())) {
         if (stream.offset() != ingest.offset()) {
-          ingest.truncate();
+          ingest.truncate(); // the server sent the whole blob, not the range asked for
         }
-        fetched = copy(stream.body(), ingest, progress);
+        Copier.copy(stream.body(), ingest, progress, fetched);
+      }
+      if (ingest.offset() < blob.size()) {
+        throw new IOException("connection closed after " + ingest.offset() + " of " + blob.size()
+            + " bytes of " + blob.digest());
       }
     }
     progress.verifying();
     ingest.commit();
-    return fetched;
   }
 
-  private static long copy(InputStream in, Ingest ingest, Progress progress) throws IOException {
-    byte[] buffer = new byte[BUFFER_SIZE];
-    long total = ingest.descriptor().size();
-    long copied = 0;
-    long lastReport = 0;
-    int n;
-    progress.downloading(ingest.offset(), total);
-    while ((n = in.read(buffer)) >= 0) {
-      if (Thread.interrupted()) {
-        throw new java.io.InterruptedIOException("download of " + ingest.descriptor().digest() + " cancelled");
-      }
-      ingest.write(buffer, 0, n);
-      copied += n;
-      long now = System.nanoTime();
-      if (now - lastReport > 100_000_000L) {
-        progress.downloading(ingest.offset(), total);
-        lastReport = now;
-      }
-    }
-    progress.downloading(ingest.offset(), total);
-    return copied;
+  /** Where a blob's bytes come from, starting at an offset the source may ignore. */
+  interface Source {
+    BlobStream open(long offset) throws IOException;
+  }
+
+  /** Bytes fetched across the attempts of one download. */
+  static final class Counter {
+    long bytes;
   }
 }

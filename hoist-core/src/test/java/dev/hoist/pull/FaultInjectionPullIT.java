@@ -154,8 +154,10 @@ class FaultInjectionPullIT {
         "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"You have reached your pull rate limit.\"}]}";
     registry.failNext("/v2/team/app/manifests/v1", 429, limited); // the HEAD
     registry.failNext("/v2/team/app/manifests/v1", 429, limited); // the GET, whose body speaks
+    registry.failNext("/v2/team/app/manifests/v1", 429, limited); // and its one retry
 
-    try (Hoist hoist = hoist()) {
+    try (Hoist hoist = Hoist.builder().store(storeDir).credentials(CredentialProvider.anonymous())
+        .maxDownloadAttempts(2).retryBackoff(java.time.Duration.ofMillis(10)).build()) {
       assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/app:v1"))
           .isInstanceOf(RegistryException.class)
           .hasMessage("toomanyrequests: You have reached your pull rate limit.");

@@ -1,0 +1,22 @@
+package dev.hoist.transfer;
+
+/**
+ * Receives a download's progress; called on the downloading thread, so implementations must be
+ * quick. Every method has an empty default.
+ */
+public interface Progress {
+  /** Ignores everything. */
+  Progress NONE = new Progress() {};
+
+  /** The download waits for a free slot. */
+  default void waiting() {}
+
+  /** {@code current} of {@code total} bytes are in the store's ingest file. */
+  default void downloading(long current, long total) {}
+
+  /** An attempt failed; the next starts in {@code seconds} seconds. */
+  default void retrying(int seconds) {}
+
+  /** Every byte arrived; the digest is being checked. */
+  default void verifying() {}
+}
