@@ -98,10 +98,11 @@ final class PullCommand implements Callable<Integer> {
       request = request.withPlatform(Platform.parse(platform));
     }
     PullListener printer = quiet ? PullListener.NONE : new PlainPullPrinter(out);
-    try (Hoist hoist = global.hoist()
+    Hoist.Builder builder = global.hoist()
         .maxConcurrentDownloads(maxConcurrentDownloads)
-        .maxDownloadAttempts(maxDownloadAttempts)
-        .build()) {
+        .maxDownloadAttempts(maxDownloadAttempts);
+    try (Hoist hoist = builder.build();
+        Interruption interruption = Interruption.onSigint(hoist, spec.commandLine().getErr())) {
       if (allTags) {
         List<PullResult> results = hoist.pullAllTags(request, printer);
         boolean changed = results.stream().anyMatch(PullResult::tagChanged);

@@ -132,6 +132,7 @@ public final class Puller {
     LayerPull.Outcome outcome = new LayerPull(
         ref, manifest.layers(), store, downloader, executor, events, request.foreignLayers()).run();
     writeManifest(image);
+    recordSources(ref, manifest.layers(), config.config().diffIds());
     return new Prepared(manifest, config.config().platform(), image.digest(),
         outcome.bytesDownloaded() + config.bytesFetched(), outcome.bytesReused());
   }
@@ -157,7 +158,9 @@ public final class Puller {
     List<Descriptor> descriptors = layers.describe(ref, s1);
     LayerPull.Outcome outcome = new LayerPull(
         ref, descriptors, store, downloader, executor, events, request.foreignLayers()).run();
-    byte[] config = s1.configWithDiffIds(layers.diffIds(descriptors));
+    List<Digest> diffIds = layers.diffIds(descriptors);
+    recordSources(ref, descriptors, diffIds);
+    byte[] config = s1.configWithDiffIds(diffIds);
     Descriptor configDescriptor =
         Descriptor.of(MediaTypes.DOCKER_CONFIG, Digest.sha256(config), config.length);
     store.write(configDescriptor, config);
@@ -308,6 +311,14 @@ public final class Puller {
         target.mediaType(), target.digest(), target.size(), List.of(),
         java.util.Map.of(ImageRefs.RESOLVED_DIGEST, resolved.toString()),
         platform.os().isEmpty() ? null : platform);
+  }
+
+  /** Remembers where each layer came from and its DiffID (docker's v2 metadata). */
+  private void recordSources(ImageReference ref, List<Descriptor> layers, List<Digest> diffIds)
+      throws IOException {
+    for (int i = 0; i < layers.size(); i++) {
+      store.sources().record(layers.get(i).digest(), diffIds.get(i), ref.repository());
+    }
   }
 
   private Descriptor writeManifest(FetchedManifest manifest) throws IOException {

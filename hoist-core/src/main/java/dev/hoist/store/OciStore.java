@@ -29,10 +29,12 @@ public final class OciStore {
 
   private final Path root;
   private final ImageRefs refs;
+  private final BlobSources sources;
 
   private OciStore(Path root) {
     this.root = root;
     this.refs = new ImageRefs(this);
+    this.sources = new BlobSources(this);
   }
 
   /** Opens the layout at {@code root}, creating an empty one if the directory has none. */
@@ -57,6 +59,11 @@ public final class OciStore {
   /** The tags of this store. */
   public ImageRefs refs() {
     return refs;
+  }
+
+  /** Where layers came from and their DiffIDs. */
+  public BlobSources sources() {
+    return sources;
   }
 
   /** Whether the blob is in the store (committed and verified). */
@@ -156,11 +163,21 @@ public final class OciStore {
 
   /** Replaces {@code file} with {@code bytes} by write-to-temp, fsync and atomic rename. */
   void writeAtomically(Path file, byte[] bytes) throws IOException {
+    writeAtomically(file, bytes, true);
+  }
+
+  /**
+   * Replaces {@code file} by write-to-temp and atomic rename; {@code durable} adds the fsyncs that
+   * make the new content survive a power cut (hints can do without).
+   */
+  void writeAtomically(Path file, byte[] bytes, boolean durable) throws IOException {
     Path temp = Files.createTempFile(root.resolve(WORKDIR), file.getFileName().toString(), ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         channel.write(java.nio.ByteBuffer.wrap(bytes));
-        channel.force(true);
+        if (durable) {
+          channel.force(true);
+        }
       }
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -168,7 +185,9 @@ public final class OciStore {
         throw new IOException("the store needs a filesystem with atomic rename: " + root, e);
       }
       Files.setPosixFilePermissions(file, PERMISSIONS_RW_R_R);
-      syncDirectory(file.getParent());
+      if (durable) {
+        syncDirectory(file.getParent());
+      }
     } finally {
       Files.deleteIfExists(temp);
     }

@@ -1,0 +1,37 @@
+package dev.hoist.cli;
+
+import dev.hoist.Hoist;
+import java.io.PrintWriter;
+
+/**
+ * What Ctrl-C (SIGINT, or SIGTERM) does during a pull: the JVM runs this hook, which stops hoist's
+ * download threads and says what happened. Nothing is lost: partial downloads stay in the store's
+ * ingest files and the next pull resumes them; the operating system releases the store's locks
+ * with the process.
+ */
+final class Interruption implements AutoCloseable {
+  private final Thread hook;
+
+  private Interruption(Thread hook) {
+    this.hook = hook;
+  }
+
+  static Interruption onSigint(Hoist hoist, PrintWriter err) {
+    Thread hook = new Thread(() -> {
+      hoist.close();
+      err.println("Error: pull cancelled; partial downloads are kept and the next pull resumes them");
+      err.flush();
+    }, "hoist-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return new Interruption(hook);
+  }
+
+  @Override
+  public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook has run or is running.
+    }
+  }
+}
