@@ -20,13 +20,19 @@ import java.util.concurrent.TimeUnit;
  * {@link StalledException}, so a stalled connection becomes a retry, never a hang. The JDK's own
  * body stream has no such limit.
  *
- * <p>Bytes are requested from the connection one buffer list at a time, so memory stays bounded
- * whatever the body's size. One thread reads.
+ * <p>Bytes are requested from the connection a few buffer lists ahead of the reader, so memory
+ * stays bounded whatever the body's size. One thread reads.
  */
 final class BodyStream extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
   private static final Object END = new Object();
+  /**
+   * Buffer lists asked for ahead of the reader: enough that the connection never waits for the
+   * reading thread to wake (one at a time costs a thread hand-off per 16 KiB and made loopback
+   * pulls ten times slower), few enough to bound memory to about half a MiB.
+   */
+  private static final int AHEAD = 32;
 
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4);
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD + 2);
   private final long stallNanos;
   private final String what;
   private volatile Flow.Subscription subscription;
@@ -55,13 +61,13 @@ final class BodyStream extends InputStream implements HttpResponse.BodySubscribe
     if (closed) {
       s.cancel();
     } else {
-      s.request(1);
+      s.request(AHEAD);
     }
   }
 
   @Override
   public void onNext(List<ByteBuffer> item) {
-    queue.offer(item); // never full: one item is requested at a time
+    queue.offer(item); // never full: at most AHEAD items are outstanding
   }
 
   @Override

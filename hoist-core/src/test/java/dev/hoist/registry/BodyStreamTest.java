@@ -43,7 +43,7 @@ class BodyStreamTest {
     body.onComplete();
 
     assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello world");
-    assertThat(subscription.requested.get()).isEqualTo(2); // the first list, then one more
+    assertThat(subscription.requested.get()).isEqualTo(33); // 32 ahead, then one per list read
   }
 
   @Test
