@@ -22,6 +22,11 @@ final class Errors implements IExecutionExceptionHandler {
       e.printStackTrace(err);
     }
     err.flush();
+    return exitCode(e);
+  }
+
+  /** 2 for a command called wrongly (a bad reference, platform or flag), else 1. */
+  static int exitCode(Exception e) {
     return e instanceof IllegalArgumentException ? USAGE : FAILED;
   }
 
@@ -33,7 +38,7 @@ final class Errors implements IExecutionExceptionHandler {
     return USAGE;
   }
 
-  private static String message(Throwable e) {
+  static String message(Throwable e) {
     String m = e.getMessage();
     if (m == null || m.isBlank()) {
       return e.getClass().getSimpleName();

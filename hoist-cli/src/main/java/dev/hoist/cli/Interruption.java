@@ -1,7 +1,7 @@
 package dev.hoist.cli;
 
 import dev.hoist.Hoist;
-import java.io.PrintWriter;
+import dev.hoist.cli.progress.PullOutput;
 
 /**
  * What Ctrl-C (SIGINT, or SIGTERM) does during a pull: the JVM runs this hook, which stops hoist's
@@ -16,11 +16,10 @@ final class Interruption implements AutoCloseable {
     this.hook = hook;
   }
 
-  static Interruption onSigint(Hoist hoist, PrintWriter err) {
+  static Interruption onSigint(Hoist hoist, PullOutput output) {
     Thread hook = new Thread(() -> {
       hoist.close();
-      err.println("Error: pull cancelled; partial downloads are kept and the next pull resumes them");
-      err.flush();
+      output.error("pull cancelled; partial downloads are kept and the next pull resumes them");
     }, "hoist-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
     return new Interruption(hook);

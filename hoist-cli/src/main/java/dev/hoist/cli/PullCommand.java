@@ -2,7 +2,8 @@ package dev.hoist.cli;
 
 import dev.hoist.Hoist;
 import dev.hoist.platform.Platform;
-import dev.hoist.pull.PullListener;
+import dev.hoist.cli.progress.ProgressMode;
+import dev.hoist.cli.progress.PullOutput;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
 import dev.hoist.reference.ImageReference;
@@ -13,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -50,6 +50,14 @@ final class PullCommand implements Callable<Integer> {
           + " $DOCKER_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE or $HOIST_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE).")
   boolean schema1;
 
+  @Option(
+      names = "--progress",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      converter = ProgressModes.class,
+      description = "How to show progress: auto, tty, plain or json (default: ${DEFAULT-VALUE}).")
+  ProgressMode progress;
+
   @Option(names = {"-q", "--quiet"}, description = "Print only the image's reference.")
   boolean quiet;
 
@@ -80,15 +88,31 @@ final class PullCommand implements Callable<Integer> {
   String image;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (PullOutput output = PullOutput.of(quiet ? ProgressMode.QUIET : progress, out, err)) {
+      try {
+        pull(output, out);
+        return 0;
+      } catch (Exception e) {
+        output.error(Errors.message(e));
+        if (global.debug) {
+          e.printStackTrace(err);
+        }
+        return Errors.exitCode(e);
+      }
+    }
+  }
+
+  private void pull(PullOutput output, PrintWriter out) throws Exception {
     ImageReference ref = ImageReference.parse(image);
     boolean nameOnly = ref.tag().isEmpty() && ref.digest().isEmpty();
     if (allTags && !nameOnly) {
-      throw new ParameterException(spec.commandLine(), "tag can't be used with --all-tags/-a");
+      throw new IllegalArgumentException("tag can't be used with --all-tags/-a");
     }
-    if (nameOnly && !allTags && !quiet) {
-      out.println("Using default tag: latest");
+    if (nameOnly && !allTags) {
+      output.line("Using default tag: latest");
     }
     PullRequest request = new PullRequest(ref)
         .withForeignLayers(foreignLayers)
@@ -97,30 +121,29 @@ final class PullCommand implements Callable<Integer> {
     if (platform != null && !platform.isBlank()) {
       request = request.withPlatform(Platform.parse(platform));
     }
-    PullListener printer = quiet ? PullListener.NONE : new PlainPullPrinter(out);
     Hoist.Builder builder = global.hoist()
         .maxConcurrentDownloads(maxConcurrentDownloads)
         .maxDownloadAttempts(maxDownloadAttempts);
+    String pulled;
     try (Hoist hoist = builder.build();
-        Interruption interruption = Interruption.onSigint(hoist, spec.commandLine().getErr())) {
+        Interruption interruption = Interruption.onSigint(hoist, output)) {
       if (allTags) {
-        List<PullResult> results = hoist.pullAllTags(request, printer);
+        List<PullResult> results = hoist.pullAllTags(request, output);
         boolean changed = results.stream().anyMatch(PullResult::tagChanged);
-        if (!quiet) {
-          out.println((changed ? "Status: Downloaded newer image for " : "Status: Image is up to date for ")
-              + ref.familiarName());
-        }
-        out.println(ref.withoutTag().withoutDigest());
+        output.line((changed ? "Status: Downloaded newer image for " : "Status: Image is up to date for ")
+            + ref.familiarName());
+        pulled = ref.withoutTag().withoutDigest().toString();
       } else {
-        PullResult result = hoist.pull(request, printer);
-        if (!quiet) {
-          out.println(result.statusLine());
-        }
-        out.println(result.reference());
+        PullResult result = hoist.pull(request, output);
+        output.line(result.statusLine());
+        pulled = result.reference().toString();
       }
     }
-    out.flush();
-    return 0;
+    output.summary();
+    if (progress != ProgressMode.JSON || quiet) {
+      out.println(pulled);
+      out.flush();
+    }
   }
 
   private static boolean isSet(String variable) {

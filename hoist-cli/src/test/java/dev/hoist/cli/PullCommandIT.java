@@ -38,23 +38,77 @@ class PullCommandIT {
   }
 
   @Test
-  void printsDockersLinesInDockersOrder() throws IOException {
+  void printsDockersLogLinesInDockersOrder() throws IOException {
     String name = registry.host() + "/team/app";
 
-    CliRun run = CliRun.of("pull", "--store", store.toString(), name);
+    CliRun run = CliRun.of("pull", "--progress", "plain", "--store", store.toString(), name);
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
-    List<String> expected = new java.util.ArrayList<>();
-    expected.add("Using default tag: latest");
-    expected.add("latest: Pulling from team/app");
-    for (String layer : image.layerDigests()) {
-      expected.add(layer.substring(7, 19) + ": Pull complete");
+    List<String> lines = run.outLines();
+    List<String> ids = image.layerDigests().stream().map(d -> d.substring(7, 19)).toList();
+    assertThat(lines.stream().filter(l -> !ids.contains(l.split(":")[0])).toList())
+        .containsExactly(
+            "Using default tag: latest",
+            "latest: Pulling from team/app",
+            "Digest: " + digest,
+            "Status: Downloaded newer image for " + name + ":latest",
+            name + ":latest");
+    for (String id : ids) {
+      assertThat(lines.stream().filter(l -> l.startsWith(id + ": ")).toList())
+          .as("layer %s goes through docker's states once each", id)
+          .containsSubsequence(id + ": Pulling fs layer", id + ": Verifying Checksum",
+              id + ": Download complete", id + ": Pull complete")
+          .doesNotHaveDuplicates()
+          .noneMatch(l -> l.contains("\u001b") || l.contains("Downloading"));
     }
-    expected.add("Digest: " + digest);
-    expected.add("Status: Downloaded newer image for " + name + ":latest");
-    expected.add(name + ":latest");
-    assertThat(run.outLines()).containsExactlyElementsOf(expected);
+    assertThat(lines.stream().filter(l -> l.endsWith(": Pull complete")).toList())
+        .as("layers complete in order")
+        .containsExactlyElementsOf(ids.stream().map(id -> id + ": Pull complete").toList());
+  }
+
+  @Test
+  void jsonProgressSpeaksTheDockerEngineApi() throws IOException {
+    String name = registry.host() + "/team/app:latest";
+
+    CliRun run = CliRun.of("pull", "--progress", "json", "--store", store.toString(), name);
+
+    assertThat(run.exitCode()).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<com.fasterxml.jackson.databind.JsonNode> messages = new java.util.ArrayList<>();
+    for (String line : run.outLines()) {
+      messages.add(json.readTree(line));
+    }
+    assertThat(messages).allSatisfy(m -> assertThat(m.has("status")).isTrue());
+    assertThat(messages.get(0).path("status").asText()).isEqualTo("Pulling from team/app");
+    assertThat(messages.get(0).path("id").asText()).isEqualTo("latest");
+    assertThat(messages).filteredOn(m -> m.path("status").asText().equals("Downloading"))
+        .isNotEmpty()
+        .allSatisfy(m -> {
+          assertThat(m.path("progressDetail").path("total").asLong()).isPositive();
+          assertThat(m.path("progress").asText()).contains("/");
+          assertThat(m.path("id").asText()).hasSize(12);
+        });
+    for (String layer : image.layerDigests()) {
+      assertThat(messages)
+          .filteredOn(m -> m.path("id").asText().equals(layer.substring(7, 19))
+              && m.path("status").asText().equals("Pull complete"))
+          .hasSize(1);
+    }
+    assertThat(messages.get(messages.size() - 1).path("status").asText())
+        .isEqualTo("Status: Downloaded newer image for " + name);
+  }
+
+  @Test
+  void jsonProgressReportsErrorsAsDockerDoes() throws IOException {
+    CliRun run = CliRun.of("pull", "--progress", "json", "--store", store.toString(),
+        registry.host() + "/team/app:nope");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    com.fasterxml.jackson.databind.JsonNode last = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(run.outLines().get(run.outLines().size() - 1));
+    assertThat(last.path("error").asText()).contains("manifest unknown");
+    assertThat(last.path("errorDetail").path("message").asText()).isEqualTo(last.path("error").asText());
   }
 
   @Test
@@ -62,7 +116,7 @@ class PullCommandIT {
     String name = registry.host() + "/team/app:latest";
     CliRun.of("pull", "--store", store.toString(), name);
 
-    CliRun run = CliRun.of("pull", "--store", store.toString(), name);
+    CliRun run = CliRun.of("pull", "--progress", "plain", "--store", store.toString(), name);
 
     assertThat(run.outLines())
         .containsExactly(

@@ -65,7 +65,15 @@ public final class Puller {
 
   /** Pulls the image; on failure nothing is tagged and the store holds only verified blobs. */
   public PullResult pull(PullRequest request, PullListener listener) throws IOException {
-    PullListener events = new GuardedListener(listener);
+    EventDispatcher events = new EventDispatcher(listener, executor);
+    try {
+      return pull(request, events);
+    } finally {
+      events.drain();
+    }
+  }
+
+  private PullResult pull(PullRequest request, EventDispatcher events) throws IOException {
     ImageReference ref = request.reference().withDefaultTag();
     String tagOrDigest = ref.digest().map(Digest::toString).orElseGet(() -> ref.tag().orElseThrow());
     ManifestResolver resolver = new ManifestResolver(client, store, events);

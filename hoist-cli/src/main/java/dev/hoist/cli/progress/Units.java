@@ -1,0 +1,55 @@
+package dev.hoist.cli.progress;
+
+import java.util.Locale;
+
+/**
+ * Sizes and bars as docker prints them: decimal units with four significant digits
+ * ({@code 12.35MB}, go-units' {@code HumanSize}) and jsonmessage's 50-cell bar.
+ */
+public final class Units {
+  private static final String[] UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+  static final int BAR_CELLS = 50;
+
+  private Units() {}
+
+  /** {@code 1234567} is {@code 1.235MB}. */
+  public static String size(long bytes) {
+    double value = bytes;
+    int unit = 0;
+    while (value >= 1000 && unit < UNITS.length - 1) {
+      value /= 1000;
+      unit++;
+    }
+    return significant(value) + UNITS[unit];
+  }
+
+  /** Go's {@code %.4g}: four significant digits, no trailing zeros. */
+  private static String significant(double value) {
+    if (value == 0) {
+      return "0";
+    }
+    String s = String.format(Locale.ROOT, "%.4g", value);
+    if (s.contains("e")) {
+      return s;
+    }
+    if (s.contains(".")) {
+      s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+    return s;
+  }
+
+  /** Docker's progress text: {@code [=====>      ]  12.3MB/45.6MB}, the bar only when asked for. */
+  public static String progress(long current, long total, boolean withBar) {
+    String numbers = String.format(Locale.ROOT, "%8s/%s", size(current), size(total));
+    if (!withBar || total <= 0) {
+      return numbers.trim().isEmpty() ? "" : numbers;
+    }
+    int filled = (int) Math.min(BAR_CELLS, BAR_CELLS * current / total);
+    StringBuilder bar = new StringBuilder("[");
+    bar.append("=".repeat(filled));
+    if (filled < BAR_CELLS) {
+      bar.append('>').append(" ".repeat(BAR_CELLS - filled - 1));
+    }
+    return bar.append("] ").append(numbers).toString();
+  }
+}
