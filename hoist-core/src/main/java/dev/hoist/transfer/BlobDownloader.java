@@ -129,15 +129,18 @@ public final class BlobDownloader {
             throw e;
           }
           ingest.truncate(); // the partial we resumed from may have been bad, not the registry
-        } catch (StoreWriteException | InterruptedIOException e) {
+        } catch (StoreWriteException e) {
+          ingest.discard(); // give the space back: a full disk is not fixed by keeping a partial
+          throw e;
+        } catch (InterruptedIOException e) {
           throw e;
         } catch (IOException e) {
           if (!retry.isRetryable(e)) {
             throw e;
           }
           if (attempt >= retry.maxAttempts()) {
-            throw new IOException(
-                "download failed after attempts=" + attempt + ": " + e.getMessage(), e);
+            throw new IOException("download failed after attempts=" + attempt + ": "
+                + e.getMessage() + " (blob " + blob.digest() + ")", e);
           }
           waitToRetry(retry.delay(attempt, e), progress);
         }

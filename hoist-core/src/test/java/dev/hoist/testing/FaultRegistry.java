@@ -11,7 +11,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +22,11 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +39,13 @@ import java.util.regex.Pattern;
  * ones get 404 with a {@code MANIFEST_UNKNOWN} or {@code BLOB_UNKNOWN} error body. Blob GETs honour
  * {@code Range: bytes=N-} and {@code bytes=N-M} with 206. Like a real plain-HTTP registry, it
  * answers a TLS handshake at once with 400, so clients that try HTTPS first fall back quickly.
- * Thread-safe; every request is {@linkplain #requests() recorded}.
+ * Thread-safe; every request is {@linkplain #requests() recorded}, with the body bytes sent in
+ * answer ({@link #bytesSent}).
+ *
+ * <p>Faults are scripted and each is used once, in the order added: status faults ({@link
+ * #failNext}) answer any request instead of serving it; body faults ({@link #resetAfter}, {@link
+ * #shortBody}, {@link #stallAfter}, {@link #ignoreRange}, {@link #wrongContentRange}) spoil the
+ * answer to a GET of a blob that exists.
  */
 public final class FaultRegistry implements AutoCloseable {
   private static final Pattern ROUTE = Pattern.compile("^/v2/(.+)/(manifests|blobs)/([^/]+)$");
@@ -43,13 +55,34 @@ public final class FaultRegistry implements AutoCloseable {
 
   private record Fault(Pattern path, int status, String body, Map<String, String> headers) {}
 
+  private enum BodyFaultKind {
+    RESET,
+    SHORT,
+    STALL,
+    IGNORE_RANGE,
+    WRONG_CONTENT_RANGE
+  }
+
+  private record BodyFault(Pattern path, BodyFaultKind kind, long bytes, Duration stall) {
+    /** Whether the body is cut after {@link #bytes}. */
+    boolean cuts() {
+      return kind == BodyFaultKind.RESET
+          || kind == BodyFaultKind.SHORT
+          || kind == BodyFaultKind.STALL;
+    }
+  }
+
   private final HttpServer server;
   private PlainHttpFront front;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Map<String, Content> manifests = new ConcurrentHashMap<>();
   private final Map<String, Content> blobs = new ConcurrentHashMap<>();
   private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
+  private final Queue<BodyFault> bodyFaults = new ConcurrentLinkedQueue<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final Map<RecordedRequest, AtomicLong> sent =
+      Collections.synchronizedMap(new IdentityHashMap<>());
+  private final CountDownLatch closing = new CountDownLatch(1);
 
   private FaultRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
@@ -119,13 +152,73 @@ public final class FaultRegistry implements AutoCloseable {
     faults.add(new Fault(Pattern.compile(pathRegex), status, body, Map.copyOf(headers)));
   }
 
+  /**
+   * Answers the next GET of a blob whose path contains a match of {@code pathRegex} as usual (200,
+   * or 206 for a Range), but sends only the body's first {@code bytes} bytes, then resets the
+   * connection (TCP RST) once the client has had time to read them.
+   */
+  public void resetAfter(String pathRegex, long bytes) {
+    addBodyFault(pathRegex, BodyFaultKind.RESET, bytes, Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #resetAfter}, but closes the connection cleanly: the client sees the body end
+   * before the declared {@code Content-Length}.
+   */
+  public void shortBody(String pathRegex, long bytes) {
+    addBodyFault(pathRegex, BodyFaultKind.SHORT, bytes, Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #resetAfter}, but after {@code bytes} bytes sends nothing more, keeping the
+   * connection open, until {@code stall} has passed or this registry closes; then closes it.
+   */
+  public void stallAfter(String pathRegex, long bytes, Duration stall) {
+    addBodyFault(pathRegex, BodyFaultKind.STALL, bytes, stall);
+  }
+
+  /** Answers the next matching blob GET with 200 and the whole blob, whatever Range it asked. */
+  public void ignoreRange(String pathRegex) {
+    addBodyFault(pathRegex, BodyFaultKind.IGNORE_RANGE, -1, Duration.ZERO);
+  }
+
+  /**
+   * Answers the next matching blob GET with 206 and a {@code Content-Range} (and body) that starts
+   * halfway between the offset it asked for (0 without a Range) and the blob's end.
+   */
+  public void wrongContentRange(String pathRegex) {
+    addBodyFault(pathRegex, BodyFaultKind.WRONG_CONTENT_RANGE, -1, Duration.ZERO);
+  }
+
+  private void addBodyFault(String pathRegex, BodyFaultKind kind, long bytes, Duration stall) {
+    if (kind == BodyFaultKind.RESET || kind == BodyFaultKind.SHORT || kind == BodyFaultKind.STALL) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("bytes < 0: " + bytes);
+      }
+    }
+    bodyFaults.add(new BodyFault(Pattern.compile(pathRegex), kind, bytes, stall));
+  }
+
   /** Every request received so far, oldest first. */
   public List<RecordedRequest> requests() {
     return List.copyOf(requests);
   }
 
+  /**
+   * The body bytes sent so far in answer to {@code request}, one of {@link #requests()}: 0 for a
+   * HEAD, the cut-off length for a faulted body.
+   */
+  public long bytesSent(RecordedRequest request) {
+    AtomicLong counter = sent.get(request);
+    if (counter == null) {
+      throw new IllegalArgumentException("not a request to this registry: " + request);
+    }
+    return counter.get();
+  }
+
   @Override
   public void close() {
+    closing.countDown();
     if (front != null) {
       front.close();
     }
@@ -137,24 +230,31 @@ public final class FaultRegistry implements AutoCloseable {
     try (exchange;
         InputStream in = exchange.getRequestBody()) {
       in.readAllBytes();
-      requests.add(RecordedRequest.of(exchange, null));
+      RecordedRequest request = RecordedRequest.of(exchange, null);
+      AtomicLong counter = new AtomicLong();
+      sent.put(request, counter);
+      requests.add(request);
       exchange.getResponseHeaders().set("Docker-Distribution-API-Version", "registry/2.0");
       String path = exchange.getRequestURI().getRawPath();
       Fault fault = takeFault(path);
       if (fault != null) {
         fault.headers().forEach(exchange.getResponseHeaders()::set);
-        send(exchange, fault.status(), "application/json", body(fault.body()), 0, -1);
+        send(exchange, counter, fault.status(), "application/json", body(fault.body()), 0, -1);
         return;
       }
       if (path.equals("/v2/") || path.equals("/v2")) {
-        send(exchange, 200, "application/json", body("{}"), 0, -1);
+        send(exchange, counter, 200, "application/json", body("{}"), 0, -1);
         return;
       }
       Matcher route = ROUTE.matcher(path);
       String method = exchange.getRequestMethod();
       if (!route.matches() || !(method.equals("GET") || method.equals("HEAD"))) {
         sendError(
-            exchange, 404, "UNSUPPORTED", "not served by FaultRegistry: " + method + " " + path);
+            exchange,
+            counter,
+            404,
+            "UNSUPPORTED",
+            "not served by FaultRegistry: " + method + " " + path);
         return;
       }
       boolean manifest = route.group(2).equals("manifests");
@@ -162,34 +262,108 @@ public final class FaultRegistry implements AutoCloseable {
       if (content == null) {
         sendError(
             exchange,
+            counter,
             404,
             manifest ? "MANIFEST_UNKNOWN" : "BLOB_UNKNOWN",
             manifest ? "manifest unknown" : "blob unknown to registry");
         return;
       }
       exchange.getResponseHeaders().set("Docker-Content-Digest", content.digest());
-      serve(exchange, content, manifest);
+      BodyFault bodyFault = manifest || !method.equals("GET") ? null : takeBodyFault(path);
+      serve(exchange, counter, content, manifest, bodyFault);
     }
   }
 
-  private void serve(HttpExchange exchange, Content content, boolean manifest) throws IOException {
+  private void serve(
+      HttpExchange exchange, AtomicLong counter, Content content, boolean manifest, BodyFault fault)
+      throws IOException {
     int length = content.bytes().length;
     String range = exchange.getRequestHeaders().getFirst("Range");
-    Matcher m = range == null || manifest ? null : RANGE.matcher(range.trim());
-    if (m == null || !m.matches()) {
-      exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
-      send(exchange, 200, content.mediaType(), content.bytes(), 0, length);
-      return;
-    }
-    long start = Long.parseLong(m.group(1));
-    long end = m.group(2).isEmpty() ? length - 1 : Math.min(Long.parseLong(m.group(2)), length - 1);
-    if (start >= length || end < start) {
+    boolean ignoreRange = fault != null && fault.kind() == BodyFaultKind.IGNORE_RANGE;
+    Matcher m = range == null || manifest || ignoreRange ? null : RANGE.matcher(range.trim());
+    boolean ranged = m != null && m.matches();
+    long start = ranged ? Long.parseLong(m.group(1)) : 0;
+    long end = ranged && !m.group(2).isEmpty() ? Long.parseLong(m.group(2)) : length - 1;
+    end = Math.min(end, length - 1);
+    if (ranged && (start >= length || end < start)) {
       exchange.getResponseHeaders().set("Content-Range", "bytes */" + length);
-      send(exchange, 416, "application/json", body(""), 0, 0);
+      send(exchange, counter, 416, "application/json", body(""), 0, 0);
       return;
     }
-    exchange.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + length);
-    send(exchange, 206, content.mediaType(), content.bytes(), (int) start, (int) (end - start + 1));
+    if (fault != null && fault.kind() == BodyFaultKind.WRONG_CONTENT_RANGE) {
+      ranged = true;
+      start = (start + length) / 2;
+      end = length - 1;
+    }
+    int status = 200;
+    if (ranged) {
+      status = 206;
+      exchange
+          .getResponseHeaders()
+          .set("Content-Range", "bytes " + start + "-" + end + "/" + length);
+    } else {
+      exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
+    }
+    int n = (int) (end - start + 1);
+    if (fault != null && fault.cuts()) {
+      sendCut(exchange, counter, status, content, (int) start, n, fault);
+    } else {
+      send(exchange, counter, status, content.mediaType(), content.bytes(), (int) start, n);
+    }
+  }
+
+  /**
+   * Declares {@code length} bytes from {@code offset} but sends at most {@code fault.bytes()} of
+   * them, then ends the connection as {@code fault} says.
+   */
+  private void sendCut(
+      HttpExchange exchange,
+      AtomicLong counter,
+      int status,
+      Content content,
+      int offset,
+      int length,
+      BodyFault fault)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", content.mediaType());
+    exchange.sendResponseHeaders(status, length);
+    OutputStream out = exchange.getResponseBody();
+    int cut = (int) Math.min(fault.bytes(), length);
+    for (int done = 0; done < cut; ) {
+      int chunk = Math.min(1 << 16, cut - done);
+      out.write(content.bytes(), offset + done, chunk);
+      done += chunk;
+      counter.addAndGet(chunk);
+    }
+    out.flush();
+    if (cut == length) {
+      return; // nothing left to withhold: the answer is complete
+    }
+    switch (fault.kind()) {
+      case RESET -> front.resetWhenDone(exchange.getRemoteAddress().getPort());
+      case STALL -> awaitClosing(fault.stall());
+      default -> {}
+    }
+    // Closing an exchange before its declared length was written closes the connection.
+  }
+
+  private void awaitClosing(Duration stall) throws IOException {
+    try {
+      closing.await(stall.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("stall interrupted");
+    }
+  }
+
+  private BodyFault takeBodyFault(String path) {
+    for (Iterator<BodyFault> it = bodyFaults.iterator(); it.hasNext(); ) {
+      BodyFault fault = it.next();
+      if (fault.path().matcher(path).find() && bodyFaults.remove(fault)) {
+        return fault;
+      }
+    }
+    return null;
   }
 
   private Fault takeFault(String path) {
@@ -202,7 +376,8 @@ public final class FaultRegistry implements AutoCloseable {
     return null;
   }
 
-  private static void sendError(HttpExchange exchange, int status, String code, String message)
+  private static void sendError(
+      HttpExchange exchange, AtomicLong counter, int status, String code, String message)
       throws IOException {
     String json =
         "{\"errors\":[{\"code\":\""
@@ -210,12 +385,18 @@ public final class FaultRegistry implements AutoCloseable {
             + "\",\"message\":\""
             + message.replace("\"", "'")
             + "\",\"detail\":null}]}";
-    send(exchange, status, "application/json", body(json), 0, -1);
+    send(exchange, counter, status, "application/json", body(json), 0, -1);
   }
 
   /** Sends {@code length} bytes from {@code offset} ({@code -1}: all), or only headers for HEAD. */
   private static void send(
-      HttpExchange exchange, int status, String type, byte[] bytes, int offset, int length)
+      HttpExchange exchange,
+      AtomicLong counter,
+      int status,
+      String type,
+      byte[] bytes,
+      int offset,
+      int length)
       throws IOException {
     int n = length < 0 ? bytes.length - offset : length;
     exchange.getResponseHeaders().set("Content-Type", type);
@@ -228,6 +409,7 @@ public final class FaultRegistry implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes, offset, n);
     }
+    counter.addAndGet(n);
   }
 
   private static byte[] body(String text) {

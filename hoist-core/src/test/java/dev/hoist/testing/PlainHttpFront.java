@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 
 /**
  * A loopback TCP front for a plain-HTTP {@code com.sun.net.httpserver} server that answers a TLS
@@ -23,9 +24,13 @@ import java.util.concurrent.Future;
  * Bad Request}, then closes. The JDK server instead waits for a CRLF that a ClientHello never
  * sends, so a client probing HTTPS first (as docker does for insecure registries) would hang until
  * its timeout. Everything else is relayed byte for byte to the backend.
+ *
+ * <p>When the backend asks ({@link #resetWhenDone}), a connection ends with a TCP reset instead of
+ * a clean close, as when a proxy or load balancer drops it.
  */
 final class PlainHttpFront implements Closeable {
   private static final int TLS_HANDSHAKE = 0x16;
+  private static final long RESET_GRACE_MILLIS = 200;
   private static final byte[] BAD_REQUEST =
       ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
               + "Connection: close\r\n\r\n400 Bad Request")
@@ -35,6 +40,7 @@ final class PlainHttpFront implements Closeable {
   private final InetSocketAddress backend;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Integer> resetting = ConcurrentHashMap.newKeySet();
 
   PlainHttpFront(InetSocketAddress backend) throws IOException {
     this.backend = backend;
@@ -44,6 +50,15 @@ final class PlainHttpFront implements Closeable {
 
   int port() {
     return server.getLocalPort();
+  }
+
+  /**
+   * Ends the client connection relayed to the backend's peer port {@code upstreamPort} (the remote
+   * port the backend sees) with a TCP reset, once the backend closes it and every byte it sent has
+   * been relayed and, given a moment, read.
+   */
+  void resetWhenDone(int upstreamPort) {
+    resetting.add(upstreamPort);
   }
 
   @Override
@@ -88,8 +103,10 @@ final class PlainHttpFront implements Closeable {
       try (Socket upstream = new Socket(backend.getAddress(), backend.getPort())) {
         sockets.add(upstream);
         InputStream responses = upstream.getInputStream();
-        Future<?> down = executor.submit(() -> pump(responses, client));
-        pump(in, upstream);
+        int upstreamPort = upstream.getLocalPort();
+        Future<?> down =
+            executor.submit(() -> pump(responses, client, () -> resetting.remove(upstreamPort)));
+        pump(in, upstream, () -> false);
         down.get(); // Let the backend finish answering before closing both sockets.
         sockets.remove(upstream);
       }
@@ -102,8 +119,11 @@ final class PlainHttpFront implements Closeable {
     }
   }
 
-  /** Copies until EOF, then half-closes {@code to} so the other side sees the end too. */
-  private void pump(InputStream from, Socket to) {
+  /**
+   * Copies until EOF, then half-closes {@code to} so the other side sees the end too, unless {@code
+   * to} is to be {@linkplain #resetWhenDone reset}.
+   */
+  private static void pump(InputStream from, Socket to, BooleanSupplier reset) {
     try {
       OutputStream out = to.getOutputStream();
       byte[] buffer = new byte[1 << 16];
@@ -111,9 +131,29 @@ final class PlainHttpFront implements Closeable {
         out.write(buffer, 0, n);
         out.flush();
       }
-      to.shutdownOutput();
+      if (reset.getAsBoolean()) {
+        reset(to);
+      } else {
+        to.shutdownOutput();
+      }
     } catch (IOException e) {
       // Either side closed.
+    }
+  }
+
+  /**
+   * Resets {@code client}: a close with a zero linger time sends RST and drops whatever the client
+   * has not read yet, so first give it a moment to read what was relayed.
+   */
+  private static void reset(Socket client) {
+    try {
+      Thread.sleep(RESET_GRACE_MILLIS);
+      client.setSoLinger(true, 0);
+      client.close();
+    } catch (IOException e) {
+      // Already closed.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

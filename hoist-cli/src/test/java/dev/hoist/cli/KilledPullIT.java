@@ -1,0 +1,139 @@
+package dev.hoist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hoist.Hoist;
+import dev.hoist.auth.CredentialProvider;
+import dev.hoist.pull.PullListener;
+import dev.hoist.pull.PullRequest;
+import dev.hoist.pull.PullResult;
+import dev.hoist.testing.LocalRegistry;
+import dev.hoist.testing.OciLayoutImage;
+import dev.hoist.testing.TestImages;
+import dev.hoist.testing.Tools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pull killed with SIGKILL in the middle of a large layer leaves a store that the next pull
+ * resumes: it fetches only the rest of the layer, and every blob and the index come out whole.
+ */
+class KilledPullIT {
+  private static final long LAYER_SIZE = 512L << 20;
+  private static final long KILL_AT = 100L << 20;
+  private static final int SIGKILL_EXIT = 128 + 9;
+
+  @Test
+  void aPullKilledMidLayerIsResumedByTheNextPull(@TempDir Path work) throws Exception {
+    OciLayoutImage image = TestImages.largeLayer(work.resolve("fixture"), LAYER_SIZE);
+    String layer = image.layerDigests().get(0);
+    try (LocalRegistry registry = LocalRegistry.anonymous()) {
+      String digest = registry.push(image, "big/layer", "v1");
+      Path store = work.resolve("store");
+      String ref = registry.host() + "/big/layer:v1";
+      Path ingest = store.resolve(".hoist/ingest/sha256-" + layer.substring(7));
+
+      long killedAt = killPullOnceIngestPasses(store, ref, ingest, work.resolve("pull.log"));
+
+      assertThat(killedAt).isGreaterThanOrEqualTo(KILL_AT).isLessThan(LAYER_SIZE);
+      assertThat(store.resolve("blobs/sha256/" + layer.substring(7))).doesNotExist();
+      PullResult result;
+      try (Hoist hoist =
+          Hoist.builder().store(store).credentials(CredentialProvider.anonymous()).build()) {
+        result = hoist.pull(PullRequest.of(ref), PullListener.NONE);
+      }
+
+      assertThat(result.digest().toString()).isEqualTo(digest);
+      assertThat(result.bytesDownloaded())
+          .as("resumed from the %d bytes the killed pull left", killedAt)
+          .isLessThan(LAYER_SIZE)
+          .isLessThanOrEqualTo(LAYER_SIZE - killedAt + (1 << 20));
+      assertEveryBlobHashesToItsName(store);
+      JsonNode index = new ObjectMapper().readTree(store.resolve("index.json").toFile());
+      assertThat(index.path("manifests").findValuesAsText("org.opencontainers.image.ref.name"))
+          .contains(ref);
+      String inspected = Tools.run(List.of("skopeo", "inspect", "oci:" + store + ":" + ref), work);
+      assertThat(inspected).contains("\"Digest\": \"" + digest + "\"");
+      assertThat(ingest).doesNotExist();
+    }
+  }
+
+  /**
+   * Runs {@code hoist pull} in a child JVM, kills it with SIGKILL once {@code ingest} holds at
+   * least {@link #KILL_AT} bytes, and returns the ingest's size after the kill.
+   */
+  private static long killPullOnceIngestPasses(Path store, String ref, Path ingest, Path log)
+      throws Exception {
+    Process process =
+        new ProcessBuilder(
+                javaBinary(),
+                "-jar",
+                System.getProperty("hoist.jar"),
+                "pull",
+                "--store",
+                store.toString(),
+                ref)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (size(ingest) < KILL_AT) {
+        assertThat(process.isAlive())
+            .as("pull still running before the kill; log:%n%s", Files.readString(log))
+            .isTrue();
+        assertThat(System.nanoTime())
+            .as("ingest reached 100 MiB within 3 min")
+            .isLessThan(deadline);
+        Thread.sleep(2);
+      }
+      process.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no cleanup
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(SIGKILL_EXIT);
+      return size(ingest);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static long size(Path file) throws IOException {
+    return Files.exists(file) ? Files.size(file) : 0;
+  }
+
+  private static void assertEveryBlobHashesToItsName(Path store) throws Exception {
+    List<Path> blobs;
+    try (Stream<Path> files = Files.list(store.resolve("blobs/sha256"))) {
+      blobs = new ArrayList<>(files.toList());
+    }
+    assertThat(blobs).hasSizeGreaterThanOrEqualTo(3); // manifest, config, layer
+    for (Path blob : blobs) {
+      assertThat(sha256Hex(blob)).as("%s", blob).isEqualTo(blob.getFileName().toString());
+    }
+  }
+
+  private static String sha256Hex(Path file) throws IOException, NoSuchAlgorithmException {
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(sha256.digest());
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
