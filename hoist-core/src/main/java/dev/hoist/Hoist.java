@@ -5,10 +5,13 @@ import dev.hoist.pull.PullListener;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
 import dev.hoist.pull.Puller;
+import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.RegistryClient;
 import dev.hoist.registry.RetryPolicy;
 import dev.hoist.store.OciStore;
 import dev.hoist.transfer.BlobDownloader;
+import dev.hoist.unpack.UnpackOptions;
+import dev.hoist.unpack.Unpacker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +95,18 @@ public final class Hoist implements AutoCloseable {
    */
   public List<PullResult> pullAllTags(PullRequest request, PullListener listener) throws IOException {
     return puller.pullAllTags(request, listener);
+  }
+
+  /**
+   * Unpacks an image of the store into {@code directory} (which must not exist or be empty) as a
+   * root filesystem. Layers that would write outside it are refused.
+   *
+   * @param notes receives what could not be applied, such as file owners when not running as root
+   */
+  public Path unpack(
+      ImageReference reference, Path directory, UnpackOptions options,
+      java.util.function.Consumer<String> notes) throws IOException {
+    return new Unpacker(store).unpack(reference, directory, options, Unpacker.Progress.NONE, notes);
   }
 
   /** The store images are pulled into. */

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Pulls container images from OCI and Docker registries, without a daemon.",
-    subcommands = {PullCommand.class},
+    subcommands = {PullCommand.class, UnpackCommand.class},
     footer = {
       "",
       "Images go to an OCI image layout: $HOIST_HOME, else $XDG_DATA_HOME/hoist, else",

@@ -58,6 +58,12 @@ final class PullCommand implements Callable<Integer> {
       description = "How to show progress: auto, tty, plain or json (default: ${DEFAULT-VALUE}).")
   ProgressMode progress;
 
+  @Option(
+      names = "--unpack",
+      paramLabel = "DIR",
+      description = "Also unpack the image's root filesystem into DIR, layer by layer as they arrive.")
+  java.nio.file.Path unpackTo;
+
   @Option(names = {"-q", "--quiet"}, description = "Print only the image's reference.")
   boolean quiet;
 
@@ -120,6 +126,12 @@ final class PullCommand implements Callable<Integer> {
             || isSet("HOIST_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE"));
     if (platform != null && !platform.isBlank()) {
       request = request.withPlatform(Platform.parse(platform));
+    }
+    if (unpackTo != null) {
+      if (allTags) {
+        throw new IllegalArgumentException("--unpack can't be used with --all-tags/-a");
+      }
+      request = request.withUnpackTo(unpackTo, dev.hoist.unpack.UnpackOptions.defaults());
     }
     Hoist.Builder builder = global.hoist()
         .maxConcurrentDownloads(maxConcurrentDownloads)

@@ -34,8 +34,10 @@ final class LayerPull {
   private final boolean foreignLayers;
   private final AtomicLong downloaded = new AtomicLong();
   private final List<Descriptor> layers;
+  private final List<Descriptor> allLayers;
   private final boolean[] done;
   private final boolean[] fetched;
+  private LayerSink sink;
   private int nextToComplete;
 
   LayerPull(
@@ -48,13 +50,28 @@ final class LayerPull {
     this.executor = executor;
     this.events = events;
     this.layers = Puller.distinct(layers);
+    this.allLayers = List.copyOf(layers);
     this.done = new boolean[layers.size()];
     this.fetched = new boolean[layers.size()];
   }
 
+  /**
+   * Receives each layer of the image, in manifest order, as soon as it and every layer below it
+   * are in the store: the unpacker, extracting while later layers still download.
+   */
+  interface LayerSink {
+    void apply(int index, Descriptor layer, java.util.function.LongConsumer progress)
+        throws IOException;
+  }
+
   Outcome run() throws IOException {
+    return run(null);
+  }
+
+  Outcome run(LayerSink sink) throws IOException {
+    this.sink = sink;
     long reused = 0;
-    if (layers.stream().allMatch(layer -> store.contains(layer.digest()))) {
+    if (sink == null && layers.stream().allMatch(layer -> store.contains(layer.digest()))) {
       // Docker's "image is up to date" path: no layer work, no layer lines.
       return new Outcome(0, layers.stream().mapToLong(Descriptor::size).sum());
     }
@@ -73,6 +90,9 @@ final class LayerPull {
     List<Task> tasks = new ArrayList<>();
     for (int i : missing) {
       tasks.add(() -> fetchLayer(i));
+    }
+    if (sink != null) {
+      tasks.add(this::applyInOrder);
     }
     runAll(tasks);
     return new Outcome(downloaded.get(), reused);
@@ -134,10 +154,14 @@ final class LayerPull {
     }
   }
 
-  /** Records a finished layer and reports "Pull complete" for fetched layers, in layer order. */
+  /** Records a finished layer and, without a sink, reports "Pull complete" in layer order. */
   private synchronized void markDone(int index, boolean fetched) {
     done[index] = true;
     this.fetched[index] = fetched;
+    notifyAll();
+    if (sink != null) {
+      return; // the sink's thread reports completion once a layer is extracted
+    }
     while (nextToComplete < done.length && done[nextToComplete]) {
       if (this.fetched[nextToComplete]) {
         Descriptor layer = layers.get(nextToComplete);
@@ -145,6 +169,40 @@ final class LayerPull {
       }
       nextToComplete++;
     }
+  }
+
+  /** Hands every layer of the manifest to the sink in order, each once it is in the store. */
+  private void applyInOrder() throws IOException {
+    java.util.Set<dev.hoist.image.Digest> reported = new java.util.HashSet<>();
+    for (int i = 0; i < allLayers.size(); i++) {
+      Descriptor layer = allLayers.get(i);
+      int distinct = awaitDone(layer);
+      sink.apply(i, layer, current -> events.layer(
+          new LayerEvent(layer.digest(), LayerStatus.EXTRACTING, current, layer.size())));
+      boolean wasFetched;
+      synchronized (this) {
+        wasFetched = fetched[distinct];
+      }
+      if (wasFetched && reported.add(layer.digest())) {
+        events.layer(new LayerEvent(layer.digest(), LayerStatus.PULL_COMPLETE, layer.size(), layer.size()));
+      }
+    }
+  }
+
+  private synchronized int awaitDone(Descriptor layer) throws IOException {
+    int index = 0;
+    while (!layers.get(index).digest().equals(layer.digest())) {
+      index++; // every manifest layer is among the distinct ones
+    }
+    while (!done[index]) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("unpack of " + ref.familiarString() + " cancelled");
+      }
+    }
+    return index;
   }
 
   private interface Task {

@@ -20,6 +20,7 @@ import dev.hoist.registry.RegistryClient;
 import dev.hoist.store.ImageRefs;
 import dev.hoist.store.OciStore;
 import dev.hoist.transfer.BlobDownloader;
+import dev.hoist.unpack.RootfsWriter;
 import dev.hoist.transfer.Progress;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -137,8 +138,23 @@ public final class Puller {
     if (singleArch) {
       checkSingleArchPlatform(ref, request, config.config().platform(), events);
     }
-    LayerPull.Outcome outcome = new LayerPull(
-        ref, manifest.layers(), store, downloader, executor, events, request.foreignLayers()).run();
+    LayerPull pull = new LayerPull(
+        ref, manifest.layers(), store, downloader, executor, events, request.foreignLayers());
+    LayerPull.Outcome outcome;
+    if (request.unpackDirectory().isPresent()) {
+      List<Digest> diffIds = config.config().diffIds();
+      try (RootfsWriter rootfs = RootfsWriter.create(
+          request.unpackDirectory().get(), request.unpackOptions(), events::warning)) {
+        outcome = pull.run((i, layer, progress) -> {
+          try (java.io.InputStream blob = store.open(layer.digest())) {
+            rootfs.apply(layer, diffIds.get(i), blob, progress);
+          }
+        });
+        rootfs.publish();
+      }
+    } else {
+      outcome = pull.run();
+    }
     writeManifest(image);
     recordSources(ref, manifest.layers(), config.config().diffIds());
     return new Prepared(manifest, config.config().platform(), image.digest(),
@@ -168,6 +184,9 @@ public final class Puller {
         ref, descriptors, store, downloader, executor, events, request.foreignLayers()).run();
     List<Digest> diffIds = layers.diffIds(descriptors);
     recordSources(ref, descriptors, diffIds);
+    if (request.unpackDirectory().isPresent()) {
+      unpackStored(request, descriptors, diffIds, events);
+    }
     byte[] config = s1.configWithDiffIds(diffIds);
     Descriptor configDescriptor =
         Descriptor.of(MediaTypes.DOCKER_CONFIG, Digest.sha256(config), config.length);
@@ -319,6 +338,23 @@ public final class Puller {
         target.mediaType(), target.digest(), target.size(), List.of(),
         java.util.Map.of(ImageRefs.RESOLVED_DIGEST, resolved.toString()),
         platform.os().isEmpty() ? null : platform);
+  }
+
+  /** Unpacks layers that are all in the store already, in order. */
+  private void unpackStored(
+      PullRequest request, List<Descriptor> layers, List<Digest> diffIds, PullListener events)
+      throws IOException {
+    try (RootfsWriter rootfs = RootfsWriter.create(
+        request.unpackDirectory().get(), request.unpackOptions(), events::warning)) {
+      for (int i = 0; i < layers.size(); i++) {
+        Descriptor layer = layers.get(i);
+        try (java.io.InputStream blob = store.open(layer.digest())) {
+          rootfs.apply(layer, diffIds.get(i), blob, current -> events.layer(
+              new LayerEvent(layer.digest(), LayerStatus.EXTRACTING, current, layer.size())));
+        }
+      }
+      rootfs.publish();
+    }
   }
 
   /** Remembers where each layer came from and its DiffID (docker's v2 metadata). */

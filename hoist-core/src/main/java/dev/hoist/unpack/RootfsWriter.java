@@ -1,0 +1,144 @@
+package dev.hoist.unpack;
+
+import dev.hoist.image.Descriptor;
+import dev.hoist.image.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * Builds a root filesystem layer by layer, strictly in order, in a temporary sibling of the
+ * target directory, and moves it into place only when every layer applied and every DiffID
+ * verified. A failed or abandoned unpack leaves no directory behind that could pass for an image.
+ *
+ * <p>Each layer is read once: the decompressed stream is hashed for its DiffID while the tar
+ * entries are applied. Not thread-safe: layers come one at a time.
+ */
+public final class RootfsWriter implements AutoCloseable {
+  private static final int DRAIN_BUFFER = 1 << 16;
+
+  private final Path target;
+  private final Path work;
+  private final LayerApplier applier;
+  private boolean published;
+
+  private RootfsWriter(Path target, Path work, LayerApplier applier) {
+    this.target = target;
+    this.work = work;
+    this.applier = applier;
+  }
+
+  /**
+   * Starts a root filesystem for {@code target}, which must not exist or be an empty directory.
+   *
+   * @param notes receives what could not be applied (ownership when not root, device nodes, ...)
+   */
+  public static RootfsWriter create(Path target, UnpackOptions options, Consumer<String> notes)
+      throws IOException {
+    Path absolute = target.toAbsolutePath().normalize();
+    if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && !isEmptyDirectory(absolute)) {
+      throw new IOException(absolute + " already exists and is not an empty directory");
+    }
+    Path parent = absolute.getParent();
+    Files.createDirectories(parent);
+    Path work = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".hoist-");
+    LayerApplier.Options applierOptions =
+        new LayerApplier.Options(options.applyOwnership(), options.maxBytes());
+    return new RootfsWriter(absolute, work, new LayerApplier(work, applierOptions, notes));
+  }
+
+  /**
+   * Applies the next layer from its compressed bytes, and checks its DiffID against the config.
+   *
+   * @param progress receives the number of compressed bytes read so far
+   * @throws dev.hoist.image.DigestMismatchException if the uncompressed tar is not the DiffID
+   */
+  public void apply(Descriptor layer, Digest diffId, InputStream compressed, LongConsumer progress)
+      throws IOException {
+    CountingInputStream counted = new CountingInputStream(compressed, progress);
+    MessageDigest hasher = diffId.newHasher();
+    try (InputStream tar = new DigestInputStream(Decompression.open(layer, counted), hasher)) {
+      applier.apply(tar, layer.digest().toString());
+      byte[] rest = new byte[DRAIN_BUFFER];
+      while (tar.read(rest) >= 0) {
+        // the tar's trailing padding still belongs to the DiffID
+      }
+    }
+    Digest actual = Digest.of(diffId.algorithm(), hasher.digest());
+    if (!actual.equals(diffId)) {
+      throw new dev.hoist.image.DigestMismatchException(
+          "layer " + layer.digest() + ": DiffID mismatch: got " + actual + ", want " + diffId
+              + " (the layer does not match the image configuration)",
+          diffId);
+    }
+  }
+
+  /** Finishes the tree (directory times) and moves it to the target, atomically. */
+  public void publish() throws IOException {
+    applier.finish();
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(target); // empty, as checked at the start
+    }
+    Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
+    published = true;
+  }
+
+  /** The directory the root filesystem ends up in. */
+  public Path target() {
+    return target;
+  }
+
+  /** Removes the unfinished tree unless it was published. */
+  @Override
+  public void close() throws IOException {
+    if (!published) {
+      deleteTree(work);
+    }
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      return !entries.iterator().hasNext();
+    }
+  }
+
+  /** Deletes a tree without following symbolic links, making directories writable as needed. */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        dir.toFile().setWritable(true, true);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        Files.delete(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}
