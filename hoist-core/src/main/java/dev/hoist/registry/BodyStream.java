@@ -87,6 +87,10 @@ final class BodyStream extends InputStream implements HttpResponse.BodySubscribe
     return n < 0 ? -1 : one[0] & 0xff;
   }
 
+  /**
+   * Reads what has arrived, up to {@code len}: blocks only for the first bytes, then takes every
+   * buffer already queued, so callers write in large chunks rather than one 16 KiB buffer each.
+   */
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     if (len == 0) {
@@ -95,9 +99,34 @@ final class BodyStream extends InputStream implements HttpResponse.BodySubscribe
     if (!ensureBuffer()) {
       return -1;
     }
-    int n = Math.min(len, buffer.remaining());
-    buffer.get(b, off, n);
-    return n;
+    int n = 0;
+    while (true) {
+      int chunk = Math.min(len - n, buffer.remaining());
+      buffer.get(b, off + n, chunk);
+      n += chunk;
+      if (n == len || !nextBufferWithoutWaiting()) {
+        return n;
+      }
+    }
+  }
+
+  /** Moves to the next buffer if one is already here; never blocks. */
+  @SuppressWarnings("unchecked")
+  private boolean nextBufferWithoutWaiting() {
+    while (!buffer.hasRemaining()) {
+      if (current.hasNext()) {
+        buffer = current.next();
+        continue;
+      }
+      Object next = queue.peek();
+      if (!(next instanceof List)) {
+        return false; // nothing yet, or the end or an error: the next read() meets it
+      }
+      queue.poll();
+      current = ((List<ByteBuffer>) next).iterator();
+      subscription.request(1);
+    }
+    return true;
   }
 
   @Override

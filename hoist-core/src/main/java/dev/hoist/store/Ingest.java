@@ -28,6 +28,7 @@ public final class Ingest implements AutoCloseable {
   private final StoreLock lock;
   private final MessageDigest hasher;
   private FileChannel channel;
+  private Flusher flusher;
   private long offset;
   private boolean committed;
 
@@ -47,6 +48,7 @@ public final class Ingest implements AutoCloseable {
     channel =
         FileChannel.open(
             partial, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    flusher = new Flusher(channel);
     long existing = channel.size();
     if (existing > expected.size()) {
       truncate();
@@ -115,6 +117,7 @@ public final class Ingest implements AutoCloseable {
     }
     hasher.update(bytes, off, len);
     offset += len;
+    flusher.wrote(len);
   }
 
   /**
@@ -141,7 +144,7 @@ public final class Ingest implements AutoCloseable {
           expected.digest());
     }
     try {
-      channel.force(true);
+      flusher.finish();
       channel.close();
       store.publish(partial, expected.digest());
     } catch (IOException e) {
