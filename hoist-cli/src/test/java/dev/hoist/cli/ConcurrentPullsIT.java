@@ -52,6 +52,39 @@ class ConcurrentPullsIT {
     }
   }
 
+  @Test
+  void processesPullingTheSameImageBothSucceedAndStoreEachBlobOnce(@TempDir Path work)
+      throws Exception {
+    var image = TestImages.multiLayer(work.resolve("fixtures"));
+    try (LocalRegistry registry = LocalRegistry.anonymous()) {
+      registry.push(image, "team/same", "v1");
+      String ref = registry.host() + "/team/same:v1";
+      Path store = work.resolve("store");
+
+      List<Process> processes = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        processes.add(new ProcessBuilder(javaBinary(), "-jar", System.getProperty("hoist.jar"),
+                "pull", "--store", store.toString(), ref)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("same" + i + ".log").toFile())
+            .start());
+      }
+      for (int i = 0; i < processes.size(); i++) {
+        assertThat(processes.get(i).waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(processes.get(i).exitValue()).as(Files.readString(work.resolve("same" + i + ".log"))).isZero();
+      }
+
+      for (String layer : image.layerDigests()) {
+        Path blob = store.resolve("blobs/sha256/" + layer.substring(7));
+        assertThat(blob).hasSameBinaryContentAs(image.blob(layer));
+      }
+      try (var blobs = Files.list(store.resolve("blobs/sha256"))) {
+        assertThat(blobs.map(p -> p.getFileName().toString()).toList()).doesNotHaveDuplicates();
+      }
+      assertThat(Tools.run(List.of("skopeo", "inspect", "oci:" + store + ":" + ref), work)).contains(image.manifestDigest());
+    }
+  }
+
   private static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

@@ -72,12 +72,37 @@ class KilledPullIT {
     }
   }
 
+  @Test
+  void aStoppedPullSaysSoAndKeepsItsPartialForTheNextPull(@TempDir Path work) throws Exception {
+    OciLayoutImage image = TestImages.largeLayer(work.resolve("fixture"), LAYER_SIZE);
+    try (LocalRegistry registry = LocalRegistry.anonymous()) {
+      registry.push(image, "big/stopped", "v1");
+      String ref = registry.host() + "/big/stopped:v1";
+      Path store = work.resolve("store");
+      String layer = image.layerDigests().get(0);
+      Path ingest = store.resolve(".hoist/ingest/sha256-" + layer.substring(7));
+
+      long kept = stopPullOnceIngestPasses(store, ref, ingest, work.resolve("pull.log"), true);
+
+      assertThat(Files.readString(work.resolve("pull.log")))
+          .contains("Error: pull cancelled; partial downloads are kept and the next pull resumes them");
+      assertThat(kept).isGreaterThanOrEqualTo(KILL_AT);
+      assertThat(Files.readString(store.resolve("index.json"))).doesNotContain("big/stopped");
+    }
+  }
+
   /**
    * Runs {@code hoist pull} in a child JVM, kills it with SIGKILL once {@code ingest} holds at
    * least {@link #KILL_AT} bytes, and returns the ingest's size after the kill.
    */
   private static long killPullOnceIngestPasses(Path store, String ref, Path ingest, Path log)
       throws Exception {
+    return stopPullOnceIngestPasses(store, ref, ingest, log, false);
+  }
+
+  /** As above, with SIGTERM (what Ctrl-C's SIGINT also triggers: the JVM's shutdown hooks). */
+  private static long stopPullOnceIngestPasses(
+      Path store, String ref, Path ingest, Path log, boolean graceful) throws Exception {
     Process process =
         new ProcessBuilder(
                 javaBinary(),
@@ -101,9 +126,15 @@ class KilledPullIT {
             .isLessThan(deadline);
         Thread.sleep(2);
       }
-      process.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no cleanup
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(SIGKILL_EXIT);
+      if (graceful) {
+        process.destroy(); // SIGTERM: shutdown hooks run
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("stopped by SIGTERM").isEqualTo(128 + 15);
+      } else {
+        process.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no cleanup
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(SIGKILL_EXIT);
+      }
       return size(ingest);
     } finally {
       process.destroyForcibly();
