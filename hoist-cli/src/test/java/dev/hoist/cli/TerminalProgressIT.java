@@ -15,15 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The live view in a real pseudo-terminal (tmux), judged by the final screen a person sees. */
 class TerminalProgressIT {
   @Test
-  void leavesOneCleanLinePerLayerOnTheFinalScreen(@TempDir Path work) throws Exception {
+  void leavesOneCleanLinePerLayerOnTheFinalScreenOfAPullThatUnpacks(@TempDir Path work) throws Exception {
     OciLayoutImage image = TestImages.multiLayer(work.resolve("fixture"));
     try (LocalRegistry registry = LocalRegistry.anonymous()) {
       String digest = registry.push(image, "team/tty", "v1");
       String ref = registry.host() + "/team/tty:v1";
       String session = "hoist-test-" + ProcessHandle.current().pid();
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Path rootfs = work.resolve("rootfs");
       String command = java + " -jar " + System.getProperty("hoist.jar") + " pull --store "
-          + work.resolve("store") + " " + ref + "; echo EXIT=$?; sleep 120";
+          + work.resolve("store") + " --unpack " + rootfs + " " + ref + "; echo EXIT=$?; sleep 120";
       Tools.run(List.of("tmux", "new-session", "-d", "-x", "150", "-y", "40", "-s", session, command), work);
       try {
         String screen = awaitScreen(session, work, "EXIT=", Duration.ofMinutes(2));
@@ -37,6 +38,7 @@ class TerminalProgressIT {
         assertThat(lines).contains("v1: Pulling from team/tty", "Digest: " + digest,
             "Status: Downloaded newer image for " + ref, ref);
         assertThat(lines).anyMatch(l -> l.matches("Fetched \\S+, reused \\S+ in [0-9.]+s \\(\\S+/s\\)"));
+        assertThat(rootfs.resolve("etc/passwd")).as("unpacked by the packaged jar").isRegularFile();
       } finally {
         new ProcessBuilder("tmux", "kill-session", "-t", session).start().waitFor();
       }

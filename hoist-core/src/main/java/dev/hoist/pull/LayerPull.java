@@ -56,11 +56,13 @@ final class LayerPull {
   }
 
   /**
-   * Receives each layer of the image, in manifest order, as soon as it and every layer below it
-   * are in the store: the unpacker, extracting while later layers still download.
+   * Receives each layer of the image in manifest order, once every layer below it is applied:
+   * the unpacker. The layer's bytes come while it still downloads (following its ingest file) or
+   * from the store if it is there already.
    */
   interface LayerSink {
-    void apply(int index, Descriptor layer, java.util.function.LongConsumer progress)
+    void apply(
+        int index, Descriptor layer, java.io.InputStream blob, java.util.function.LongConsumer progress)
         throws IOException;
   }
 
@@ -176,9 +178,11 @@ final class LayerPull {
     java.util.Set<dev.hoist.image.Digest> reported = new java.util.HashSet<>();
     for (int i = 0; i < allLayers.size(); i++) {
       Descriptor layer = allLayers.get(i);
-      int distinct = awaitDone(layer);
-      sink.apply(i, layer, current -> events.layer(
-          new LayerEvent(layer.digest(), LayerStatus.EXTRACTING, current, layer.size())));
+      try (java.io.InputStream blob = downloader.openFollowing(layer)) {
+        sink.apply(i, layer, blob, current -> events.layer(
+            new LayerEvent(layer.digest(), LayerStatus.EXTRACTING, current, layer.size())));
+      }
+      int distinct = awaitDone(layer); // the download verified the digest before "complete"
       boolean wasFetched;
       synchronized (this) {
         wasFetched = fetched[distinct];

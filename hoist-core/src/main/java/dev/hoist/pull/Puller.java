@@ -145,11 +145,8 @@ public final class Puller {
       List<Digest> diffIds = config.config().diffIds();
       try (RootfsWriter rootfs = RootfsWriter.create(
           request.unpackDirectory().get(), request.unpackOptions(), events::warning)) {
-        outcome = pull.run((i, layer, progress) -> {
-          try (java.io.InputStream blob = store.open(layer.digest())) {
-            rootfs.apply(layer, diffIds.get(i), blob, progress);
-          }
-        });
+        outcome = pull.run((i, layer, blob, progress) ->
+            rootfs.apply(layer, diffIds.get(i), blob, progress));
         rootfs.publish();
       }
     } else {

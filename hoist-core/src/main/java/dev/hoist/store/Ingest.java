@@ -78,6 +78,14 @@ public final class Ingest implements AutoCloseable {
     return offset;
   }
 
+  /**
+   * The file the bytes go to until the commit moves it into {@code blobs/}; readers that follow a
+   * download may read it up to {@link #offset()}.
+   */
+  public Path partialPath() {
+    return partial;
+  }
+
   /** The descriptor this ingest verifies against. */
   public Descriptor descriptor() {
     return expected;

@@ -41,6 +41,8 @@ public final class BlobDownloader {
   private final Semaphore slots;
   private final RetryPolicy retry;
   private final ConcurrentHashMap<Digest, SharedDownload> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Digest, LiveBlob> live = new ConcurrentHashMap<>();
+  private final Object liveChanged = new Object();
 
   public BlobDownloader(RegistryClient client, OciStore store, int maxConcurrent) {
     if (maxConcurrent < 1) {
@@ -118,35 +120,112 @@ public final class BlobDownloader {
       if (ingest.isComplete()) {
         return 0; // another process committed it while we waited for the blob's lock
       }
-      Counter fetched = new Counter();
-      for (int attempt = 1; ; attempt++) {
-        boolean resumed = ingest.offset() > 0;
-        try {
-          transfer(source, ingest, progress, fetched);
-          return fetched.bytes;
-        } catch (DigestMismatchException e) {
-          if (!resumed || attempt >= retry.maxAttempts()) {
-            throw e;
-          }
-          ingest.truncate(); // the partial we resumed from may have been bad, not the registry
-        } catch (StoreWriteException e) {
-          ingest.discard(); // give the space back: a full disk is not fixed by keeping a partial
-          throw e;
-        } catch (InterruptedIOException e) {
-          throw e;
-        } catch (IOException e) {
-          if (!retry.isRetryable(e)) {
-            throw e;
-          }
-          if (attempt >= retry.maxAttempts()) {
-            throw new IOException("download failed after attempts=" + attempt + ": "
-                + e.getMessage() + " (blob " + blob.digest() + ")", e);
-          }
-          waitToRetry(retry.delay(attempt, e), progress);
-        }
+      LiveBlob followed = new LiveBlob(ingest.partialPath(), ingest.offset());
+      live.put(blob.digest(), followed);
+      synchronized (liveChanged) {
+        liveChanged.notifyAll();
+      }
+      try {
+        long fetched = attempts(ingest, follow(progress, followed), source);
+        followed.committed();
+        return fetched;
+      } catch (IOException | RuntimeException e) {
+        followed.failed(String.valueOf(e.getMessage()));
+        throw e;
+      } finally {
+        live.remove(blob.digest(), followed);
       }
     } finally {
       slots.release();
+    }
+  }
+
+  /** Progress that also tells readers following the download how far it got. */
+  private static Progress follow(Progress progress, LiveBlob followed) {
+    return new Progress() {
+      @Override
+      public void waiting() {
+        progress.waiting();
+      }
+
+      @Override
+      public void downloading(long current, long total) {
+        followed.wrote(current);
+        progress.downloading(current, total);
+      }
+
+      @Override
+      public void retrying(int seconds) {
+        progress.retrying(seconds);
+      }
+
+      @Override
+      public void verifying() {
+        progress.verifying();
+      }
+    };
+  }
+
+  /**
+   * Opens a blob for reading while it may still be downloading: from the store once committed,
+   * else from its ingest file, following the download as it writes (see
+   * {@link FollowingInputStream}). Waits for the download to start if it has not yet.
+   *
+   * @throws IOException if the download fails or restarts while being followed
+   */
+  public java.io.InputStream openFollowing(Descriptor blob) throws IOException {
+    while (true) {
+      if (store.contains(blob.digest())) {
+        return store.open(blob.digest());
+      }
+      LiveBlob followed = live.get(blob.digest());
+      if (followed != null) {
+        try {
+          return new FollowingInputStream(followed, blob.size());
+        } catch (java.nio.file.NoSuchFileException e) {
+          continue; // committed (or discarded) between the two looks: look again
+        }
+      }
+      synchronized (liveChanged) {
+        try {
+          liveChanged.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while waiting for " + blob.digest());
+        }
+      }
+    }
+  }
+
+  /** Transfers until the blob committed, retrying what is worth retrying, resuming each time. */
+  private long attempts(Ingest ingest, Progress progress, Source source) throws IOException {
+    Descriptor blob = ingest.descriptor();
+    Counter fetched = new Counter();
+    for (int attempt = 1; ; attempt++) {
+      boolean resumed = ingest.offset() > 0;
+      try {
+        transfer(source, ingest, progress, fetched);
+        return fetched.bytes;
+      } catch (DigestMismatchException e) {
+        if (!resumed || attempt >= retry.maxAttempts()) {
+          throw e;
+        }
+        ingest.truncate(); // the partial we resumed from may have been bad, not the registry
+      } catch (StoreWriteException e) {
+        ingest.discard(); // give the space back: a full disk is not fixed by keeping a partial
+        throw e;
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        if (!retry.isRetryable(e)) {
+          throw e;
+        }
+        if (attempt >= retry.maxAttempts()) {
+          throw new IOException("download failed after attempts=" + attempt + ": "
+              + e.getMessage() + " (blob " + blob.digest() + ")", e);
+        }
+        waitToRetry(retry.delay(attempt, e), progress);
+      }
     }
   }
 
