@@ -51,6 +51,7 @@ import java.util.concurrent.ExecutorService;
 public final class Puller {
   private static final long MAX_CONFIG_BYTES = 64L << 20;
   private static final int MAX_INDEX_DEPTH = 4;
+  private static final int MAX_LAYERS = 125;
 
   private final RegistryClient client;
   private final OciStore store;
@@ -242,6 +243,11 @@ public final class Puller {
       };
       throw new InvalidManifestException(
           "Encountered remote \"" + configType + "\"(" + kind + ") when fetching" + hint);
+    }
+    if (manifest.layers().size() > MAX_LAYERS) {
+      // docker's layer store stops at 125 too; it also bounds the tasks one pull starts
+      throw new InvalidManifestException("max depth exceeded: " + ref.familiarString() + " has "
+          + manifest.layers().size() + " layers, more than " + MAX_LAYERS);
     }
     for (Descriptor layer : manifest.layers()) {
       if (MediaTypes.isAiModel(layer.mediaType())) {

@@ -122,12 +122,17 @@ public final class RegistryClient {
           dev.hoist.internal.json.Json.mapper().readTree(body).path("tags")) {
         tags.add(tag.asText());
       }
+      if (tags.size() > MAX_TAGS) {
+        throw new RegistryException("registry " + session.endpoint().name() + " lists more than "
+            + MAX_TAGS + " tags for " + image.familiarName(), session.endpoint().name(), 200, List.of());
+      }
       next = nextPage(next, response.headers().firstValue("Link").orElse(""));
     }
     return tags;
   }
 
   private static final int MAX_TAG_PAGES = 10_000;
+  private static final int MAX_TAGS = 100_000;
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 
   private static URI nextPage(URI current, String link) {

@@ -6,7 +6,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +88,23 @@ public final class LayerApplier {
       String where = entry == null ? "" : " entry \"" + entry.getName() + "\"";
       throw new IOException("layer " + layer + where + ": " + e, e);
     }
-    tar.transferTo(OutputStream.nullOutputStream()); // the zero blocks after the last entry
+    drainTrailer(tar, layer);
+  }
+
+  /** Real tars end in at most a record of zero blocks; more is a bomb dressed as padding. */
+  private static final int MAX_TRAILER = 1 << 20;
+
+  /** Reads what follows the last entry (it belongs to the DiffID), but not without end. */
+  private static void drainTrailer(InputStream tar, String layer) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long trailing = 0;
+    for (int n; (n = tar.read(buffer)) != -1; ) {
+      trailing += n;
+      if (trailing > MAX_TRAILER) {
+        throw new IOException("layer " + layer + " has more than " + MAX_TRAILER
+            + " bytes after its last tar entry; refusing to read on");
+      }
+    }
   }
 
   /** Sets directory modes and times, which applying children changes. Call once, at the end. */

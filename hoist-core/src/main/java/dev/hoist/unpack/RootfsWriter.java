@@ -26,8 +26,6 @@ import java.util.function.LongConsumer;
  * entries are applied. Not thread-safe: layers come one at a time.
  */
 public final class RootfsWriter implements AutoCloseable {
-  private static final int DRAIN_BUFFER = 1 << 16;
-
   private final Path target;
   private final Path work;
   private final LayerApplier applier;
@@ -69,11 +67,7 @@ public final class RootfsWriter implements AutoCloseable {
     CountingInputStream counted = new CountingInputStream(compressed, progress);
     MessageDigest hasher = diffId.newHasher();
     try (InputStream tar = new DigestInputStream(Decompression.open(layer, counted), hasher)) {
-      applier.apply(tar, layer.digest().toString());
-      byte[] rest = new byte[DRAIN_BUFFER];
-      while (tar.read(rest) >= 0) {
-        // the tar's trailing padding still belongs to the DiffID
-      }
+      applier.apply(tar, layer.digest().toString()); // reads the stream to its end
     }
     Digest actual = Digest.of(diffId.algorithm(), hasher.digest());
     if (!actual.equals(diffId)) {

@@ -338,4 +338,29 @@ class FaultInjectionPullIT {
         List.of("skopeo", "inspect", "oci:" + storeDir + ":" + registry.host() + "/team/old:old"), storeDir);
     assertThat(inspected).contains("\"Architecture\": \"amd64\"");
   }
+
+  @Test
+  void aManifestWithMoreLayersThanDockerCanStackIsRefusedBeforeAnyDownload() throws IOException {
+    StringBuilder layers = new StringBuilder();
+    StringBuilder diffIds = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      String digest = Digest.sha256("layer " + i).toString();
+      layers.append(i == 0 ? "" : ",").append("{\"mediaType\":\"").append(MediaTypes.OCI_LAYER)
+          .append("\",\"digest\":\"").append(digest).append("\",\"size\":7}");
+      diffIds.append(i == 0 ? "" : ",").append('"').append(digest).append('"');
+    }
+    byte[] config = utf8("{\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds + "]}}");
+    String configDigest = registry.putBlob("team/deep", config);
+    registry.putManifest("team/deep", "v1", MediaTypes.OCI_MANIFEST, utf8(
+        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+            + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
+            + "},\"layers\":[" + layers + "]}"));
+
+    try (Hoist hoist = hoist()) {
+      assertThatThrownBy(() -> hoist.pull(registry.host() + "/team/deep:v1"))
+          .isInstanceOf(InvalidManifestException.class)
+          .hasMessageStartingWith("max depth exceeded");
+    }
+    assertThat(registry.requests()).noneMatch(r -> r.path().contains("/blobs/"));
+  }
 }

@@ -194,6 +194,28 @@ class LayerApplierEscapeTest {
     assertThat(root.resolve("f3")).doesNotExist();
   }
 
+  @Test
+  void stopsReadingEndlessPaddingAfterTheLastEntry() {
+    byte[] tar = new TestLayer().file("small", "ok").bytes();
+    java.io.InputStream padded = new java.io.SequenceInputStream(
+        new java.io.ByteArrayInputStream(tar),
+        new java.io.InputStream() { // zeros without end: what a gzip bomb of padding yields
+          @Override
+          public int read() {
+            return 0;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            java.util.Arrays.fill(b, off, off + len, (byte) 0);
+            return len;
+          }
+        });
+
+    assertThatThrownBy(() -> applier.apply(padded, "sha256:bad"))
+        .hasMessageContaining("after its last tar entry");
+  }
+
   private void apply(TestLayer layer) throws IOException {
     applier.apply(layer.stream(), "sha256:bad");
   }
