@@ -200,7 +200,14 @@ final class AuthSession {
       throw new RegistryException("invalid token realm " + realm, endpoint.name(), 401, List.of());
     }
     // Credentials travel in clear over an http realm: only where the registry is insecure anyway.
-    boolean mayAuthenticate = "https".equals(realmUri.getScheme()) || endpoint.insecure();
+    // And they go only to a realm of the registry's own site: a hostile registry must not be able
+    // to send the user's password for it to a server of its choosing.
+    boolean mayAuthenticate = ("https".equals(realmUri.getScheme()) || endpoint.insecure())
+        && RealmHosts.sameSite(endpoint.host(), realmUri.getHost());
+    if (!mayAuthenticate && credential().isPresent()) {
+      log.warn("not sending the credentials for {} to the token realm {}: another site",
+          endpoint.name(), realmUri.getHost());
+    }
     Optional<Credential> cred = mayAuthenticate ? credential() : Optional.empty();
     String service = challenge.param("service");
     HttpRequest request =

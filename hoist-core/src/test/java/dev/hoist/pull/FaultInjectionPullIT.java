@@ -363,4 +363,27 @@ class FaultInjectionPullIT {
     }
     assertThat(registry.requests()).noneMatch(r -> r.path().contains("/blobs/"));
   }
+
+  @Test
+  void aRegistryCannotSendItsUsersPasswordToATokenRealmOfAnotherSite() throws IOException {
+    byte[] layer = utf8("layer");
+    publish("team/app", layer, 1);
+    registry.putBlob("team/app", layer);
+    try (dev.hoist.testing.TokenIssuer elsewhere = dev.hoist.testing.TokenIssuer.start()) {
+      String realm = elsewhere.realm().toString().replace("127.0.0.1", "localhost");
+      registry.failNext("/v2/$", 401, "",
+          Map.of("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"" + elsewhere.service() + "\""));
+      CredentialProvider creds =
+          CredentialProvider.of(Map.of(registry.host(), Credential.basic("alice", "secret")));
+
+      try (Hoist hoist = hoist(creds)) {
+        hoist.pull(registry.host() + "/team/app:v1");
+      }
+
+      assertThat(elsewhere.requests()).isNotEmpty().allSatisfy(r -> {
+        assertThat(r.authorization()).isEmpty();
+        assertThat(r.param("account")).isEmpty();
+      });
+    }
+  }
 }
