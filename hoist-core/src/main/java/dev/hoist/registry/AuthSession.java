@@ -80,11 +80,23 @@ final class AuthSession {
   }
 
   private void ping() throws IOException {
+    HttpResponse<InputStream> response =
+        RegistryEndpoint.isLoopback(endpoint.host()) ? pingPlainFirst() : pingTlsFirst();
+    try (InputStream body = response.body()) {
+      body.readNBytes(ErrorBodies.LIMIT);
+    }
+    if (response.statusCode() == 401) {
+      challenges = Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
+    }
+  }
+
+  /** Docker's order: HTTPS, then plain HTTP only for an insecure registry whose TLS failed. */
+  private HttpResponse<InputStream> pingTlsFirst() throws IOException {
     URI https = endpoint.base("https");
-    HttpResponse<InputStream> response;
     try {
-      response = sendPing(https);
+      HttpResponse<InputStream> response = sendPing(https);
       base = https;
+      return response;
     } catch (SSLException e) {
       if (!endpoint.insecure()) {
         throw new RegistryException(
@@ -95,15 +107,36 @@ final class AuthSession {
       }
       log.debug("{} is insecure and TLS failed ({}); using plain HTTP", endpoint.name(), e.getMessage());
       URI http = endpoint.base("http");
-      response = sendPing(http);
+      HttpResponse<InputStream> response = sendPing(http);
       base = http;
+      return response;
     }
-    try (InputStream body = response.body()) {
-      body.readNBytes(ErrorBodies.LIMIT);
+  }
+
+  /**
+   * containerd's order for loopback registries, which are nearly always plain HTTP: HTTP first
+   * (no TLS set-up to pay for), then unverified HTTPS if the port speaks TLS (a Go server answers
+   * plain HTTP on a TLS port with 400).
+   */
+  private HttpResponse<InputStream> pingPlainFirst() throws IOException {
+    URI http = endpoint.base("http");
+    HttpResponse<InputStream> response;
+    try {
+      response = sendPing(http);
+      if (response.statusCode() != 400) {
+        base = http;
+        return response;
+      }
+      response.body().close();
+    } catch (UnreachableRegistryException e) {
+      throw e;
+    } catch (IOException e) {
+      log.debug("{} did not answer plain HTTP ({}); trying HTTPS", endpoint.name(), e.getMessage());
     }
-    if (response.statusCode() == 401) {
-      challenges = Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
-    }
+    URI https = endpoint.base("https");
+    response = sendPing(https);
+    base = https;
+    return response;
   }
 
   private HttpResponse<InputStream> sendPing(URI base) throws IOException {

@@ -28,15 +28,15 @@ final class Transport {
   private final Duration requestTimeout;
   private final Duration stallTimeout;
   private final String userAgent;
-  private final HttpClient verified;
+  private volatile HttpClient verified;
   private volatile HttpClient unverified;
+  private volatile HttpClient plain;
 
   Transport(Duration connectTimeout, Duration requestTimeout, Duration stallTimeout, String userAgent) {
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
     this.stallTimeout = stallTimeout;
     this.userAgent = userAgent;
-    this.verified = builder().build();
   }
 
   private HttpClient.Builder builder() {
@@ -63,7 +63,7 @@ final class Transport {
   HttpResponse<InputStream> send(HttpRequest request, boolean insecure, String registry)
       throws IOException {
     try {
-      return client(insecure)
+      return client(request.uri(), insecure)
           .send(request, BodyStream.handler(stallTimeout, request.method() + " " + Redact.uri(request.uri())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -118,52 +118,85 @@ final class Transport {
     return false;
   }
 
-  private HttpClient client(boolean insecure) {
-    if (!insecure) {
-      return verified;
-    }
-    HttpClient c = unverified;
-    if (c == null) {
-      synchronized (this) {
-        if (unverified == null) {
-          unverified = builder().sslContext(trustingContext()).build();
-        }
-        c = unverified;
+  /**
+   * The client for a request, each built on first use: building one with the system trust store
+   * costs about 0.4 s (the JDK parses every CA certificate), which a pull from a plain-HTTP
+   * registry on loopback should not pay.
+   */
+  private synchronized HttpClient client(URI uri, boolean insecure) {
+    if ("http".equals(uri.getScheme())) {
+      if (plain == null) {
+        plain = builder().sslContext(context(REFUSE_ALL)).build(); // never used for TLS
       }
+      return plain;
     }
-    return c;
+    if (insecure) {
+      if (unverified == null) {
+        unverified = builder().sslContext(context(TRUST_ALL)).build();
+      }
+      return unverified;
+    }
+    if (verified == null) {
+      verified = builder().build();
+    }
+    return verified;
   }
 
   /** TLS without certificate or host-name checks, for registries the user named insecure. */
-  private static SSLContext trustingContext() {
-    TrustManager trustAll =
-        new X509ExtendedTrustManager() {
-          @Override
-          public void checkClientTrusted(X509Certificate[] c, String a) {}
+  private static final X509ExtendedTrustManager TRUST_ALL = trustManager(true);
 
-          @Override
-          public void checkServerTrusted(X509Certificate[] c, String a) {}
+  /** A client for plain HTTP needs a TLS context; this one accepts no server at all. */
+  private static final X509ExtendedTrustManager REFUSE_ALL = trustManager(false);
 
-          @Override
-          public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+  private static X509ExtendedTrustManager trustManager(boolean trust) {
+    return new X509ExtendedTrustManager() {
+      private void check() throws java.security.cert.CertificateException {
+        if (!trust) {
+          throw new java.security.cert.CertificateException("plain-HTTP client: no TLS");
+        }
+      }
 
-          @Override
-          public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+      @Override
+      public void checkClientTrusted(X509Certificate[] c, String a) throws java.security.cert.CertificateException {
+        check();
+      }
 
-          @Override
-          public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+      @Override
+      public void checkServerTrusted(X509Certificate[] c, String a) throws java.security.cert.CertificateException {
+        check();
+      }
 
-          @Override
-          public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+      @Override
+      public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) throws java.security.cert.CertificateException {
+        check();
+      }
 
-          @Override
-          public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-          }
-        };
+      @Override
+      public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) throws java.security.cert.CertificateException {
+        check();
+      }
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) throws java.security.cert.CertificateException {
+        check();
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) throws java.security.cert.CertificateException {
+        check();
+      }
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    };
+  }
+
+  private static SSLContext context(TrustManager trustManager) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+      context.init(new javax.net.ssl.KeyManager[0], new TrustManager[] {trustManager}, new SecureRandom());
       return context;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("cannot create a TLS context", e);
