@@ -51,7 +51,6 @@ import java.util.concurrent.ExecutorService;
 public final class Puller {
   private static final long MAX_CONFIG_BYTES = 64L << 20;
   private static final int MAX_INDEX_DEPTH = 4;
-  private static final int MAX_LAYERS = 125;
 
   private final RegistryClient client;
   private final OciStore store;
@@ -134,7 +133,7 @@ public final class Puller {
       ImageReference ref, PullRequest request, FetchedManifest image, String type,
       boolean singleArch, PullListener events) throws IOException {
     ImageManifest manifest = (ImageManifest) Manifests.parse(image.bytes(), type);
-    validate(ref, manifest);
+    ImageChecks.validate(ref, manifest, MAX_CONFIG_BYTES);
     FetchedConfig config = fetchConfig(ref, manifest);
     if (singleArch) {
       checkSingleArchPlatform(ref, request, config.config().platform(), events);
@@ -220,52 +219,6 @@ public final class Puller {
   }
 
   private static final int TAG_PAGE_SIZE = 1000;
-
-  private static void validate(ImageReference ref, ImageManifest manifest)
-      throws InvalidManifestException {
-    String configType = manifest.config().mediaType();
-    if (!manifest.artifactType().isEmpty() || MediaTypes.OCI_EMPTY.equals(configType)) {
-      String type = manifest.artifactType().isEmpty() ? configType : manifest.artifactType();
-      throw new InvalidManifestException(
-          ref.familiarString() + " is an OCI artifact (" + type + "), not an image: hoist pulls"
-              + " container images only");
-    }
-    if (MediaTypes.isAiModel(configType)) {
-      throw new InvalidManifestException(AI_MODEL);
-    }
-    if (!MediaTypes.isImageConfig(configType)) {
-      String kind = MediaTypes.configClass(configType);
-      String hint = switch (kind) {
-        case "plugin" -> "; this is a docker plugin: install it with 'docker plugin install'";
-        case "helm chart" -> "; this is a Helm chart: pull it with 'helm pull oci://"
-            + ref.withoutTag().withoutDigest() + "'";
-        default -> "; it is not a container image";
-      };
-      throw new InvalidManifestException(
-          "Encountered remote \"" + configType + "\"(" + kind + ") when fetching" + hint);
-    }
-    if (manifest.layers().size() > MAX_LAYERS) {
-      // docker's layer store stops at 125 too; it also bounds the tasks one pull starts
-      throw new InvalidManifestException("max depth exceeded: " + ref.familiarString() + " has "
-          + manifest.layers().size() + " layers, more than " + MAX_LAYERS);
-    }
-    for (Descriptor layer : manifest.layers()) {
-      if (MediaTypes.isAiModel(layer.mediaType())) {
-        throw new InvalidManifestException(AI_MODEL);
-      }
-      if (!MediaTypes.isSupportedBlob(layer.mediaType())) {
-        throw new InvalidManifestException("unsupported media type " + layer.mediaType());
-      }
-    }
-    if (manifest.config().size() > MAX_CONFIG_BYTES) {
-      throw new InvalidManifestException(
-          "image config " + manifest.config().digest() + " is " + manifest.config().size()
-              + " bytes, more than the " + MAX_CONFIG_BYTES + " byte limit");
-    }
-  }
-
-  private static final String AI_MODEL =
-      "AI models are not yet supported by the Engine, please use \"docker model pull/run\" instead";
 
   private record FetchedConfig(ImageConfig config, long bytesFetched) {}
 

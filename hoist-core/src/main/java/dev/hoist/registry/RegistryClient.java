@@ -71,18 +71,18 @@ public final class RegistryClient {
     Map<String, String> headers = Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
     HttpResponse<InputStream> response = send(session, image, uri, headers);
     if (response.statusCode() != 200) {
-      throw failure(session, image, "manifest", reference, response);
+      throw Failures.of(session, image, "manifest", reference, response);
     }
     long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
     byte[] bytes;
     try (InputStream body = response.body()) {
       if (declared > MAX_MANIFEST_BYTES) {
-        throw tooLarge(image, declared);
+        throw Failures.tooLarge(image, declared);
       }
       bytes = body.readNBytes(MAX_MANIFEST_BYTES + 1);
     }
     if (bytes.length > MAX_MANIFEST_BYTES) {
-      throw tooLarge(image, bytes.length);
+      throw Failures.tooLarge(image, bytes.length);
     }
     String contentType = response.headers().firstValue("Content-Type").orElse("");
     return new FetchedManifest(bytes, contentType, Digest.sha256(bytes));
@@ -112,7 +112,7 @@ public final class RegistryClient {
       }
       HttpResponse<InputStream> response = send(session, image, next, Map.of("Accept", "application/json"));
       if (response.statusCode() != 200) {
-        throw failure(session, image, "tags", "list", response);
+        throw Failures.of(session, image, "tags", "list", response);
       }
       byte[] body;
       try (InputStream in = response.body()) {
@@ -188,7 +188,7 @@ public final class RegistryClient {
       throw new RegistryException(
           "registry " + session.endpoint().name() + " did not give the size of blob " + digest
               + " of " + image.familiarName() + " (HTTP " + response.statusCode() + ")",
-          session.endpoint().name(), response.statusCode(), List.of(), retryAfter(response));
+          session.endpoint().name(), response.statusCode(), List.of(), Failures.retryAfter(response));
     }
     return size;
   }
@@ -215,7 +215,7 @@ public final class RegistryClient {
       response.body().close(); // a range we did not ask for: start over rather than splice wrongly
       return openBlob(image, digest, 0);
     }
-    throw failure(session, image, "blob", digest.toString(), response);
+    throw Failures.of(session, image, "blob", digest.toString(), response);
   }
 
   /**
@@ -276,26 +276,6 @@ public final class RegistryClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while waiting to retry");
-    }
-  }
-
-  /** A {@code Retry-After} header in seconds or as an HTTP date; null when absent or unreadable. */
-  static Duration retryAfter(HttpResponse<?> response) {
-    String value = response.headers().firstValue("Retry-After").orElse("").trim();
-    if (value.isEmpty()) {
-      return null;
-    }
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-    } catch (NumberFormatException e) {
-      try {
-        java.time.ZonedDateTime when = java.time.ZonedDateTime.parse(
-            value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (java.time.format.DateTimeParseException ignored) {
-        return null;
-      }
     }
   }
 
@@ -382,57 +362,6 @@ public final class RegistryClient {
           registry, response.statusCode(), List.of());
     }
     return target;
-  }
-
-  private RegistryException failure(
-      AuthSession session, ImageReference image, String kind, String reference,
-      HttpResponse<InputStream> response) throws IOException {
-    List<RegistryError> errors = ErrorBodies.read(response.body());
-    String registry = session.endpoint().name();
-    int status = response.statusCode();
-    String first = errors.isEmpty() ? "" : errors.get(0).toString();
-    switch (status) {
-      case 404 -> {
-        if (errors.stream().anyMatch(e -> e.code().equals("NAME_UNKNOWN"))) {
-          return new NotFoundException(
-              "repository " + image.familiarName() + " not found: " + first, registry, errors);
-        }
-        String what = kind.equals("manifest")
-            ? "manifest for " + image.familiarString()
-            : "blob " + reference + " of " + image.familiarName();
-        return new NotFoundException(
-            what + " not found: " + (first.isEmpty() ? kind + " unknown" : first), registry, errors);
-      }
-      case 401, 403 -> {
-        StringBuilder message = new StringBuilder("pull access denied for ")
-            .append(image.familiarName())
-            .append(", repository does not exist or may require 'docker login': ")
-            .append(first.isEmpty() ? (status == 401 ? "unauthorized" : "denied") : first);
-        if (session.hasCredential()) {
-          message.append(" (the credentials for ").append(registry).append(" were not accepted)");
-        }
-        session.credentialError().ifPresent(e -> message.append(" (credentials lookup failed: ").append(e).append(')'));
-        return new UnauthorizedException(message.toString(), registry, status, errors);
-      }
-      case 429 -> {
-        return new RegistryException(
-            first.isEmpty() ? "toomanyrequests: too many requests to registry " + registry : first,
-            registry, status, errors, retryAfter(response));
-      }
-      default -> {
-        return new RegistryException(
-            "registry " + registry + " answered HTTP " + status + " for " + kind + " " + reference
-                + " of " + image.familiarName() + (first.isEmpty() ? "" : ": " + first),
-            registry, status, errors, retryAfter(response));
-      }
-    }
-  }
-
-  private static RegistryException tooLarge(ImageReference image, long size) {
-    return new RegistryException(
-        "rejecting " + size + " byte manifest for " + image.familiarString() + ": larger than the "
-            + MAX_MANIFEST_BYTES + " byte limit",
-        image.domain(), 200, List.of());
   }
 
   /** Configures a {@link RegistryClient}; every default is here. */
