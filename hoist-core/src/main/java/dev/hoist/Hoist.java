@@ -44,13 +44,7 @@ public final class Hoist implements AutoCloseable {
 
   private Hoist(Builder b) throws IOException {
     this.store = OciStore.open(b.store);
-    RegistryClient client =
-        RegistryClient.builder()
-            .credentials(b.credentials)
-            .insecureRegistries(b.insecureRegistries)
-            .retryPolicy(new RetryPolicy(b.maxDownloadAttempts, b.retryBackoff))
-            .stallTimeout(b.stallTimeout)
-            .build();
+    RegistryClient client = b.registry.retryPolicy(b.retry).build();
     this.executor = Executors.newCachedThreadPool(daemonThreads());
     BlobDownloader downloader = new BlobDownloader(client, store, b.maxConcurrentDownloads);
     this.puller = new Puller(client, store, downloader, executor);
@@ -132,12 +126,10 @@ public final class Hoist implements AutoCloseable {
   /** Configures a {@link Hoist}; every default is here. */
   public static final class Builder {
     private Path store = defaultStore();
-    private CredentialProvider credentials = CredentialProvider.dockerConfig();
-    private Collection<String> insecureRegistries = List.of();
+    private final RegistryClient.Builder registry =
+        RegistryClient.builder().credentials(CredentialProvider.dockerConfig());
     private int maxConcurrentDownloads = 3;
-    private int maxDownloadAttempts = RetryPolicy.DEFAULT.maxAttempts();
-    private Duration retryBackoff = RetryPolicy.DEFAULT.initialBackoff();
-    private Duration stallTimeout = Duration.ofSeconds(30);
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
 
     private Builder() {}
 
@@ -149,13 +141,13 @@ public final class Hoist implements AutoCloseable {
 
     /** Where registry credentials come from; docker's config file by default. */
     public Builder credentials(CredentialProvider credentials) {
-      this.credentials = Objects.requireNonNull(credentials, "credentials == null");
+      registry.credentials(credentials);
       return this;
     }
 
     /** Registries ({@code host[:port]}) that may use plain HTTP or unverified TLS. */
     public Builder insecureRegistries(Collection<String> registries) {
-      this.insecureRegistries = List.copyOf(registries);
+      registry.insecureRegistries(registries);
       return this;
     }
 
@@ -173,19 +165,13 @@ public final class Hoist implements AutoCloseable {
      * default, as docker's {@code max-download-attempts}.
      */
     public Builder maxDownloadAttempts(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("maxDownloadAttempts < 1: " + n);
-      }
-      this.maxDownloadAttempts = n;
+      retry = new RetryPolicy(n, retry.initialBackoff());
       return this;
     }
 
     /** The wait before the first retry, doubled for each later one (30 s at most); 1 s by default. */
     public Builder retryBackoff(Duration initial) {
-      if (initial.isNegative()) {
-        throw new IllegalArgumentException("retryBackoff < 0: " + initial);
-      }
-      this.retryBackoff = initial;
+      retry = new RetryPolicy(retry.maxAttempts(), initial);
       return this;
     }
 
@@ -194,10 +180,7 @@ public final class Hoist implements AutoCloseable {
      * default.
      */
     public Builder stallTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("stallTimeout <= 0: " + timeout);
-      }
-      this.stallTimeout = timeout;
+      registry.stallTimeout(timeout);
       return this;
     }
 
