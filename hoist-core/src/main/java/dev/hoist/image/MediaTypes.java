@@ -115,10 +115,4 @@ public final class MediaTypes {
       default -> "unknown";
     };
   }
-
-  /** A layer that registries may not serve (Windows base layers); fetched from its URLs. */
-  public static boolean isForeignLayer(String mediaType) {
-    return DOCKER_FOREIGN_LAYER.equals(mediaType)
-        || mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.");
-  }
 }

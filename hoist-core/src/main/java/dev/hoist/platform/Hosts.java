@@ -34,9 +34,11 @@ final class Hosts {
     return Platform.of(os, arch, variant);
   }
 
-  /** The x86-64 micro-architecture level of this CPU ({@code v1} to {@code v4}). */
+  private static final String AMD64_LEVEL = amd64Level(readLines(Path.of("/proc/cpuinfo")));
+
+  /** The x86-64 micro-architecture level of this CPU ({@code v1} to {@code v4}), read once. */
   static String amd64Level() {
-    return amd64Level(readLines(Path.of("/proc/cpuinfo")));
+    return AMD64_LEVEL;
   }
 
   static String amd64Level(List<String> cpuinfo) {
