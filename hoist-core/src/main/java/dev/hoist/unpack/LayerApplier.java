@@ -9,12 +9,16 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -29,6 +33,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  */
 public final class LayerApplier {
   private static final int BUFFER_SIZE = 1 << 20;
+  private static final Set<OpenOption> NEW_FILE = Set.of(CREATE_NEW, WRITE, NOFOLLOW_LINKS);
 
   private final RootPath root;
   private final Options options;
@@ -53,7 +58,8 @@ public final class LayerApplier {
     this.root = new RootPath(root.toAbsolutePath().normalize());
     this.options = Objects.requireNonNull(options, "options == null");
     this.notes = new Notes(Objects.requireNonNull(notes, "notes == null"));
-    this.metadata = new Metadata(options.applyOwnership(), this.notes);
+    this.metadata =
+        new Metadata(options.applyOwnership(), this.notes, Metadata.Defaults.probe(this.root.path("")));
     this.whiteouts = new Whiteouts(this.root, this::remove);
     this.devices = new Devices(options.applyOwnership(), this.notes);
   }
@@ -130,9 +136,14 @@ public final class LayerApplier {
     if (entry.isDirectory()) {
       directory(entry, target, path);
     } else if (entry.isSymbolicLink()) {
-      replace(target);
-      Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
-      metadata.owner(path, entry);
+      Path link = Path.of(entry.getLinkName());
+      try {
+        Files.createSymbolicLink(path, link);
+      } catch (FileAlreadyExistsException e) {
+        remove(target);
+        Files.createSymbolicLink(path, link);
+      }
+      metadata.owner(path, entry, true);
       metadata.times(path, entry);
     } else if (entry.isLink()) {
       hardlink(entry, target, path);
@@ -172,13 +183,20 @@ public final class LayerApplier {
   }
 
   private void directory(TarArchiveEntry entry, String target, Path path) throws IOException {
-    BasicFileAttributes existing = root.attributes(target);
-    if (existing == null || !existing.isDirectory()) {
-      replace(target);
+    boolean created = true;
+    try {
       Files.createDirectory(path);
+    } catch (FileAlreadyExistsException e) {
+      BasicFileAttributes existing = root.attributes(target);
+      if (existing == null || !existing.isDirectory()) {
+        remove(target);
+        Files.createDirectory(path);
+      } else {
+        created = false; // a lower layer's: keeps what is in it
+      }
     }
     root.directoryCreated(target);
-    metadata.owner(path, entry);
+    metadata.owner(path, entry, created);
     metadata.xattrs(path, entry);
     directories.put(
         target, Metadata.mode(entry), entry.getLastModifiedTime(), entry.getLastAccessTime());
@@ -195,8 +213,13 @@ public final class LayerApplier {
       throw unsafe(entry, what + " is a directory");
     }
     if (!source.equals(target)) {
-      replace(target);
-      Files.createLink(path, root.path(source)); // link(2) does not follow a symlink source
+      Path linked = root.path(source);
+      try {
+        Files.createLink(path, linked); // link(2) does not follow a symlink source
+      } catch (FileAlreadyExistsException e) {
+        remove(target);
+        Files.createLink(path, linked);
+      }
     }
   }
 
@@ -205,11 +228,11 @@ public final class LayerApplier {
     if (entry.getSize() > options.maxBytes() - written) {
       throw new UnpackLimitException(layer, options.maxBytes());
     }
-    replace(target);
     if (buffer == null) {
       buffer = new byte[BUFFER_SIZE];
     }
-    try (FileChannel out = FileChannel.open(path, CREATE_NEW, WRITE, NOFOLLOW_LINKS)) {
+    FileAttribute<?> finalMode = metadata.finalModeAtCreation(entry);
+    try (FileChannel out = createFile(target, path, finalMode)) {
       for (int n; (n = in.read(buffer)) != -1; ) {
         written += n;
         if (written > options.maxBytes()) {
@@ -221,10 +244,25 @@ public final class LayerApplier {
         }
       }
     }
-    metadata.owner(path, entry);
+    metadata.owner(path, entry, true);
     metadata.xattrs(path, entry);
     metadata.times(path, entry);
-    metadata.mode(path, Metadata.mode(entry));
+    if (finalMode == null) {
+      metadata.mode(path, Metadata.mode(entry));
+    }
+  }
+
+  // Creates first and makes room only when something is there: most entries are new, and a
+  // lookup that finds nothing costs the JDK an exception.
+  private FileChannel createFile(String target, Path path, FileAttribute<?> mode)
+      throws IOException {
+    FileAttribute<?>[] attributes = mode == null ? new FileAttribute<?>[0] : new FileAttribute<?>[] {mode};
+    try {
+      return FileChannel.open(path, NEW_FILE, attributes);
+    } catch (FileAlreadyExistsException e) {
+      remove(target);
+      return FileChannel.open(path, NEW_FILE, attributes);
+    }
   }
 
   private static boolean isRegular(TarArchiveEntry entry) {

@@ -9,8 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
@@ -25,10 +30,40 @@ final class Metadata {
 
   private final boolean applyOwnership;
   private final Notes notes;
+  private final Defaults defaults;
 
-  Metadata(boolean applyOwnership, Notes notes) {
+  Metadata(boolean applyOwnership, Notes notes, Defaults defaults) {
     this.applyOwnership = applyOwnership;
     this.notes = notes;
+    this.defaults = defaults;
+  }
+
+  /**
+   * What a file created in the root gets without being told: its owner, group and the mode bits
+   * the umask clears. Knowing them saves a chown and a chmod per file, the common case in images
+   * (root-owned files, modes such as 0644 and 0755). Null fields mean unknown: always apply.
+   */
+  record Defaults(Long uid, Long gid, Integer umask) {
+    static final Defaults UNKNOWN = new Defaults(null, null, null);
+
+    /** Creates, reads and deletes a file in {@code dir}, which nothing else writes to. */
+    static Defaults probe(Path dir) {
+      try {
+        Path probe = Files.createTempFile(dir, ".hoist-probe-", "",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+        try {
+          Map<String, Object> a = Files.readAttributes(probe, "unix:uid,gid,mode", NOFOLLOW_LINKS);
+          return new Defaults(
+              Integer.toUnsignedLong((Integer) a.get("uid")),
+              Integer.toUnsignedLong((Integer) a.get("gid")),
+              ~(Integer) a.get("mode") & 0777);
+        } finally {
+          Files.delete(probe);
+        }
+      } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        return UNKNOWN; // no unix view, or the probe failed: apply everything explicitly
+      }
+    }
   }
 
   /** The permission bits of an entry, with setuid, setgid and sticky; no file type bits. */
@@ -38,8 +73,20 @@ final class Metadata {
 
   /** Sets uid and gid (lchown) when running as root; otherwise says, once, that it did not. */
   void owner(Path path, TarArchiveEntry entry) throws IOException {
+    owner(path, entry, false);
+  }
+
+  /**
+   * As {@link #owner(Path, TarArchiveEntry)}; {@code created} says this applier just created the
+   * path, so it already has the {@link Defaults} owner and needs no chown when that is the entry's.
+   */
+  void owner(Path path, TarArchiveEntry entry, boolean created) throws IOException {
     if (!applyOwnership) {
       notes.once("owner", "ownership not applied (not root)");
+      return;
+    }
+    if (created && Long.valueOf(entry.getLongUserId()).equals(defaults.uid())
+        && Long.valueOf(entry.getLongGroupId()).equals(defaults.gid())) {
       return;
     }
     Files.setAttribute(path, "unix:uid", id(entry.getLongUserId()), NOFOLLOW_LINKS);
@@ -52,6 +99,40 @@ final class Metadata {
       throw new IOException("uid or gid out of range: " + id);
     }
     return (int) id;
+  }
+
+  /**
+   * The permissions to create a regular file with so that it needs no chmod afterwards, or null
+   * when it does: special bits (a chown would clear them), bits the umask clears, or xattrs to
+   * write first (a read-only file would refuse them).
+   */
+  FileAttribute<Set<PosixFilePermission>> finalModeAtCreation(TarArchiveEntry entry) {
+    int mode = mode(entry);
+    if (defaults.umask() == null || (mode & ~0777) != 0 || (mode & defaults.umask()) != 0
+        || hasXattrs(entry)) {
+      return null;
+    }
+    return PosixFilePermissions.asFileAttribute(permissions(mode));
+  }
+
+  private static boolean hasXattrs(TarArchiveEntry entry) {
+    for (String key : entry.getExtraPaxHeaders().keySet()) {
+      if (key.startsWith(XATTR)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (0400 >> i)) != 0) {
+        set.add(bits[i]);
+      }
+    }
+    return set;
   }
 
   /** Sets the mode last: a chown clears setuid, and the JDK needs to open the file for times. */

@@ -66,7 +66,10 @@ public final class RootfsWriter implements AutoCloseable {
       throws IOException {
     CountingInputStream counted = new CountingInputStream(compressed, progress);
     MessageDigest hasher = diffId.newHasher();
-    try (InputStream tar = new DigestInputStream(Decompression.open(layer, counted), hasher)) {
+    // Decompression and hashing run a few chunks ahead, on a second core, of the file writes.
+    InputStream decompressed = new DigestInputStream(Decompression.open(layer, counted), hasher);
+    try (InputStream tar = new ReadAheadInputStream(
+        decompressed, "hoist-decompress-" + layer.digest().shortHex())) {
       applier.apply(tar, layer.digest().toString()); // reads the stream to its end
     }
     Digest actual = Digest.of(diffId.algorithm(), hasher.digest());

@@ -81,6 +81,63 @@ class LayerApplierTest {
   }
 
   @Test
+  void givesFilesExactlyTheirModesWhateverTheUmaskWouldClear() throws Exception {
+    LayerApplier applier = applier(false);
+    applier.apply(
+        new TestLayer()
+            .file("shared", "rw for all", 0666)
+            .file("tool", "x for all", 0777)
+            .file("readonly", "r", 0444)
+            .file("none", "", 0)
+            .file("private", "p", 0600)
+            .stream(),
+        "l1");
+    applier.finish();
+
+    assertThat(mode(root.resolve("shared"))).isEqualTo(0666);
+    assertThat(mode(root.resolve("tool"))).isEqualTo(0777);
+    assertThat(mode(root.resolve("readonly"))).isEqualTo(0444);
+    assertThat(mode(root.resolve("none"))).isEqualTo(0);
+    assertThat(mode(root.resolve("private"))).isEqualTo(0600);
+    try (var leftovers = Files.list(root)) {
+      assertThat(leftovers.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("shared", "tool", "readonly", "none", "private");
+    }
+  }
+
+  @Test
+  void eachEntryReplacesWhateverALowerLayerHadAtItsName() throws Exception {
+    LayerApplier applier = applier(false);
+    applier.apply(
+        new TestLayer()
+            .dir("was-dir/", 0755).file("was-dir/child", "c")
+            .file("was-file", "f")
+            .symlink("was-link", "/etc")
+            .file("was-file-2", "f2")
+            .file("target", "t")
+            .stream(),
+        "l1");
+    applier.apply(
+        new TestLayer()
+            .file("was-dir", "now a file")
+            .dir("was-file/", 0700)
+            .file("was-link", "now a file too")
+            .hardlink("was-file-2", "target")
+            .symlink("target-link", "target")
+            .stream(),
+        "l2");
+    applier.apply(new TestLayer().symlink("target-link", "elsewhere").stream(), "l3");
+    applier.finish();
+
+    assertThat(root.resolve("was-dir")).isRegularFile().hasContent("now a file");
+    assertThat(root.resolve("was-file")).isDirectory();
+    assertThat(mode(root.resolve("was-file"))).isEqualTo(0700);
+    assertThat(root.resolve("was-link")).isRegularFile().hasContent("now a file too");
+    assertThat(Files.isSameFile(root.resolve("was-file-2"), root.resolve("target"))).isTrue();
+    assertThat(Files.readSymbolicLink(root.resolve("target-link"))).isEqualTo(Path.of("elsewhere"));
+  }
+
+  @Test
   void storesSymlinkTargetsVerbatimWithoutFollowingThem() throws Exception {
     LayerApplier applier = applier(false);
     applier.apply(
