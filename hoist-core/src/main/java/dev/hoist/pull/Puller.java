@@ -19,6 +19,7 @@ import dev.hoist.registry.FetchedManifest;
 import dev.hoist.registry.RegistryClient;
 import dev.hoist.store.ImageRefs;
 import dev.hoist.store.OciStore;
+import dev.hoist.store.StoreLease;
 import dev.hoist.transfer.BlobDownloader;
 import dev.hoist.unpack.RootfsWriter;
 import dev.hoist.transfer.Progress;
@@ -67,7 +68,8 @@ public final class Puller {
   /** Pulls the image; on failure nothing is tagged and the store holds only verified blobs. */
   public PullResult pull(PullRequest request, PullListener listener) throws IOException {
     EventDispatcher events = new EventDispatcher(listener, executor);
-    try {
+    // Held until the tags are written: a collection must not delete blobs committed before them.
+    try (StoreLease lease = store.lease()) {
       return pull(request, events);
     } finally {
       events.drain();

@@ -121,6 +121,20 @@ public final class OciStore {
     }
   }
 
+  /**
+   * A shared lease: blobs this store holds, or receives while it is held, are not deleted by a
+   * collection until it is closed. Take it before adding content (and keep it until the index
+   * entries that reference the content are written) or reading it.
+   */
+  public StoreLease lease() throws IOException {
+    return StoreLease.shared(root.resolve(WORKDIR).resolve("gc.lock"));
+  }
+
+  /** The exclusive lease a collection holds while it deletes: waits for every shared lease. */
+  public StoreLease exclusiveLease() throws IOException {
+    return StoreLease.exclusive(root.resolve(WORKDIR).resolve("gc.lock"));
+  }
+
   /** Writes a small blob held in memory (a manifest or config), verifying it first. */
   public void write(Descriptor descriptor, byte[] bytes) throws IOException {
     try (Ingest ingest = ingest(descriptor)) {

@@ -9,6 +9,7 @@ import dev.hoist.image.Manifest;
 import dev.hoist.image.Manifests;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.store.OciStore;
+import dev.hoist.store.StoreLease;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -45,6 +46,14 @@ public final class Unpacker {
    *     mismatch for a layer that is not what the config says; the target is left untouched
    */
   public Path unpack(
+      ImageReference reference, Path target, UnpackOptions options, Progress progress,
+      Consumer<String> notes) throws IOException {
+    try (StoreLease lease = store.lease()) { // no collection deletes the blobs meanwhile
+      return unpackLeased(reference, target, options, progress, notes);
+    }
+  }
+
+  private Path unpackLeased(
       ImageReference reference, Path target, UnpackOptions options, Progress progress,
       Consumer<String> notes) throws IOException {
     ImageReference ref = reference.withDefaultTag();
