@@ -1,6 +1,9 @@
 package dev.hoist;
 
 import dev.hoist.auth.CredentialProvider;
+import dev.hoist.catalog.GarbageCollector;
+import dev.hoist.catalog.ImageCatalog;
+import dev.hoist.catalog.StoreVerifier;
 import dev.hoist.pull.PullListener;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
@@ -101,6 +104,21 @@ public final class Hoist implements AutoCloseable {
       ImageReference reference, Path directory, UnpackOptions options,
       java.util.function.Consumer<String> notes) throws IOException {
     return new Unpacker(store).unpack(reference, directory, options, Unpacker.Progress.NONE, notes);
+  }
+
+  /** The images of the store, as docker lists, inspects, tags and removes them. */
+  public ImageCatalog images() {
+    return new ImageCatalog(store);
+  }
+
+  /** Deletes blobs no image references and partial downloads; waits for running pulls. */
+  public GarbageCollector.Report collectGarbage() throws IOException {
+    return new GarbageCollector(store).collect();
+  }
+
+  /** Re-hashes every blob and checks every image; {@code repair} removes what is broken. */
+  public StoreVerifier.Report verify(boolean repair) throws IOException {
+    return new StoreVerifier(store).verify(repair, blob -> {});
   }
 
   /** The store images are pulled into. */

@@ -83,6 +83,26 @@ public final class BlobSources {
     return new Entry(diffId, List.copyOf(repositories));
   }
 
+  /** Drops what is recorded about a blob that is being deleted. */
+  void forget(Digest blob) throws IOException {
+    Files.deleteIfExists(file(blob));
+  }
+
+  /** The blob a metadata file is about, from its name; empty for a file that is not one. */
+  static Optional<Digest> blobOf(Path metadataFile) {
+    String name = metadataFile.getFileName().toString();
+    int dash = name.indexOf('-');
+    if (dash < 0 || !name.endsWith(".json")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Digest.parse(
+          name.substring(0, dash) + ":" + name.substring(dash + 1, name.length() - ".json".length())));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   private Path file(Digest blob) {
     return store.root().resolve(OciStore.WORKDIR).resolve("metadata")
         .resolve(blob.algorithm() + "-" + blob.hex() + ".json");

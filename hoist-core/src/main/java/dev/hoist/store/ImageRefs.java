@@ -107,6 +107,33 @@ public final class ImageRefs {
     }
   }
 
+  /**
+   * Removes, in one atomic update of {@code index.json}, every entry {@code which} accepts, and
+   * returns them in file order. Entries written by other tools are offered too.
+   */
+  public List<Descriptor> remove(java.util.function.Predicate<Descriptor> which) throws IOException {
+    try (StoreLock lock = lock()) {
+      ObjectNode index = read();
+      List<Descriptor> removed = new ArrayList<>();
+      for (Iterator<JsonNode> it = index.withArray("manifests").iterator(); it.hasNext(); ) {
+        Descriptor entry = toDescriptor(it.next());
+        if (which.test(entry)) {
+          removed.add(entry);
+          it.remove();
+        }
+      }
+      if (!removed.isEmpty()) {
+        write(index);
+      }
+      return removed;
+    }
+  }
+
+  /** The name of an entry ({@link #REF_NAME}), or null for an unnamed one. */
+  public static String nameOf(Descriptor entry) {
+    return entry.annotations().get(REF_NAME);
+  }
+
   private StoreLock lock() throws IOException {
     return StoreLock.acquire(store.root().resolve(OciStore.WORKDIR).resolve("index.lock"));
   }

@@ -135,6 +135,82 @@ public final class OciStore {
     return StoreLease.exclusive(root.resolve(WORKDIR).resolve("gc.lock"));
   }
 
+  /** Every blob in the layout, by the digest its file name claims (contents not checked). */
+  public List<Digest> blobs() throws IOException {
+    List<Digest> result = new java.util.ArrayList<>();
+    Path blobs = root.resolve("blobs");
+    try (java.util.stream.Stream<Path> algorithms = Files.list(blobs)) {
+      for (Path dir : (Iterable<Path>) algorithms.filter(Files::isDirectory)::iterator) {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+          for (Path file : (Iterable<Path>) files::iterator) {
+            try {
+              result.add(Digest.parse(dir.getFileName() + ":" + file.getFileName()));
+            } catch (IllegalArgumentException e) {
+              // not a blob name (another tool's temporary file?): not ours to judge here
+            }
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Deletes a blob and what hoist recorded about it; false if it was not there. Only a collection
+   * deletes, holding the {@link #exclusiveLease() exclusive lease} it must pass here.
+   */
+  public boolean delete(Digest digest, StoreLease exclusive) throws IOException {
+    requireExclusive(exclusive);
+    sources.forget(digest);
+    return Files.deleteIfExists(blobPath(digest));
+  }
+
+  /**
+   * Deletes hoist's leftovers: partial downloads, lock files, temporary files and metadata of
+   * blobs that are gone. Safe only when no pull runs, which the exclusive lease guarantees.
+   *
+   * @return the bytes of partial downloads deleted
+   */
+  public long sweepWorkFiles(StoreLease exclusive) throws IOException {
+    requireExclusive(exclusive);
+    Path work = root.resolve(WORKDIR);
+    long freed = 0;
+    for (Path partial : list(work.resolve("ingest"))) {
+      freed += Files.size(partial);
+      Files.deleteIfExists(partial);
+    }
+    for (Path lock : list(work.resolve("locks"))) {
+      Files.deleteIfExists(lock);
+    }
+    for (Path meta : list(work.resolve("metadata"))) {
+      java.util.Optional<Digest> blob = BlobSources.blobOf(meta);
+      if (blob.isEmpty() || !contains(blob.get())) {
+        Files.deleteIfExists(meta);
+      }
+    }
+    for (Path temp : list(work)) {
+      if (temp.getFileName().toString().endsWith(".tmp")) {
+        Files.deleteIfExists(temp);
+      }
+    }
+    return freed;
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  private static void requireExclusive(StoreLease lease) {
+    if (lease == null || !lease.isExclusive()) {
+      throw new IllegalStateException("deleting needs the store's exclusive lease");
+    }
+  }
+
   /** Writes a small blob held in memory (a manifest or config), verifying it first. */
   public void write(Descriptor descriptor, byte[] bytes) throws IOException {
     try (Ingest ingest = ingest(descriptor)) {
