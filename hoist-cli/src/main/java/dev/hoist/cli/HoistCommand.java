@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Pulls container images from OCI and Docker registries, without a daemon.",
-    subcommands = {PullCommand.class, UnpackCommand.class},
+    subcommands = {
+      PullCommand.class, UnpackCommand.class, ImagesCommand.class, InspectCommand.class,
+      TagCommand.class, RmiCommand.class, ImageCommand.class, SystemCommand.class,
+      PruneCommand.Gc.class, VerifyCommand.class
+    },
     footer = {
       "",
       "Images go to an OCI image layout: $HOIST_HOME, else $XDG_DATA_HOME/hoist, else",

@@ -19,7 +19,12 @@ public final class Main {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new HoistCommand())
+    CommandLine cmd = new CommandLine(new HoistCommand());
+    // docker's "image ls" and "image rm" are "images" and "rmi" under their group's names.
+    CommandLine image = cmd.getSubcommands().get("image");
+    image.addSubcommand("ls", new CommandLine(new ImagesCommand()));
+    image.addSubcommand("rm", new CommandLine(new RmiCommand()));
+    return cmd
         .setExecutionExceptionHandler(new Errors())
         .setParameterExceptionHandler(Errors::onParameterError);
   }

@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -75,16 +74,17 @@ public final class StoreVerifier {
         problems.add(e.getMessage() + " (not repairable here: restore or delete index.json)");
         return new Report(blobs.size(), problems, removed);
       }
-      Set<String> broken = new LinkedHashSet<>();
+      Set<Digest> checked = new HashSet<>();
       Set<Digest> brokenManifests = new HashSet<>();
       for (Descriptor entry : entries) {
+        if (!checked.add(entry.digest())) {
+          continue; // one report per image, under its first name
+        }
         String name = ImageRefs.nameOf(entry) == null ? entry.digest().toString() : ImageRefs.nameOf(entry);
         String problem = checkImage(entry, corrupt);
         if (problem != null) {
           brokenManifests.add(entry.digest());
-          if (broken.add(name)) {
-            problems.add("image " + name + ": " + problem);
-          }
+          problems.add("image " + name + ": " + problem);
         }
       }
       if (repair) {

@@ -14,21 +14,29 @@ public final class Units {
 
   /** {@code 1234567} is {@code 1.235MB}. */
   public static String size(long bytes) {
+    return size(bytes, 4);
+  }
+
+  /**
+   * With {@code digits} significant digits, as go-units' {@code HumanSizeWithPrecision}; {@code
+   * docker images} uses 3 ({@code 1.23MB}).
+   */
+  public static String size(long bytes, int digits) {
     double value = bytes;
     int unit = 0;
     while (value >= 1000 && unit < UNITS.length - 1) {
       value /= 1000;
       unit++;
     }
-    return significant(value) + UNITS[unit];
+    return significant(value, digits) + UNITS[unit];
   }
 
-  /** Go's {@code %.4g}: four significant digits, no trailing zeros. */
-  private static String significant(double value) {
+  /** Go's {@code %.Ng}: N significant digits, no trailing zeros. */
+  private static String significant(double value, int digits) {
     if (value == 0) {
       return "0";
     }
-    String s = String.format(Locale.ROOT, "%.4g", value);
+    String s = String.format(Locale.ROOT, "%." + digits + "g", value);
     if (s.contains("e")) {
       return s;
     }
