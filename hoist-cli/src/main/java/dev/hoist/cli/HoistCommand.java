@@ -7,8 +7,11 @@ import picocli.CommandLine.Command;
     name = "hoist",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "Pulls container images from OCI and Docker registries, without a daemon.",
-    subcommands = {PullCommand.class, UnpackCommand.class},
+    description = {
+      "Pulls container images from OCI and Docker registries, without a daemon;",
+      "unpacks them, and saves and loads them as docker save archives."
+    },
+    subcommands = {PullCommand.class, UnpackCommand.class, SaveCommand.class, LoadCommand.class},
     footer = {
       "",
       "Images go to an OCI image layout: $HOIST_HOME, else $XDG_DATA_HOME/hoist, else",
