@@ -40,6 +40,9 @@ public final class ArchiveReader {
 
   /** Loads the archive file {@code archive}; returns one result per name, or per unnamed image. */
   public List<LoadedImage> load(Path archive, LoadListener listener) throws IOException {
+    if (!Files.isRegularFile(archive)) {
+      throw new IOException("open " + archive + ": no such file or directory"); // docker's words
+    }
     try (StoreLease lease = store.lease()) {
       Path decompressed = decompressed(archive);
       try (ArchiveEntries entries = ArchiveEntries.open(decompressed == null ? archive : decompressed)) {
