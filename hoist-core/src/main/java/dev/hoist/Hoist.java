@@ -1,5 +1,9 @@
 package dev.hoist;
 
+import dev.hoist.archive.ArchiveReader;
+import dev.hoist.archive.ArchiveWriter;
+import dev.hoist.archive.LoadListener;
+import dev.hoist.archive.LoadedImage;
 import dev.hoist.auth.CredentialProvider;
 import dev.hoist.catalog.GarbageCollector;
 import dev.hoist.catalog.ImageCatalog;
@@ -16,6 +20,8 @@ import dev.hoist.transfer.BlobDownloader;
 import dev.hoist.unpack.UnpackOptions;
 import dev.hoist.unpack.Unpacker;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -28,7 +34,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * hoist's entry point: pulls images from registries into a local OCI image layout.
+ * hoist's entry point: pulls images from registries into a local OCI image layout, unpacks them,
+ * and saves and loads them as {@code docker save} archives.
  *
  * <pre>{@code
  * try (Hoist hoist = Hoist.builder().store(Path.of("images")).build()) {
@@ -119,6 +126,38 @@ public final class Hoist implements AutoCloseable {
   /** Re-hashes every blob and checks every image; {@code repair} removes what is broken. */
   public StoreVerifier.Report verify(boolean repair) throws IOException {
     return new StoreVerifier(store).verify(repair, blob -> {});
+  }
+
+  /**
+   * Saves images of the store as a tar that {@code docker load} and skopeo's
+   * {@code docker-archive:} read (see {@link ArchiveWriter}), to {@code file} through a temporary
+   * file renamed into place when complete.
+   *
+   * @param images as for {@code docker save}: {@code NAME:TAG}, {@code NAME} (every tag),
+   *     {@code NAME@DIGEST} or an image ID
+   * @throws IOException "No such image: X" when the store lacks one
+   */
+  public void save(List<String> images, Path file) throws IOException {
+    new ArchiveWriter(store).save(images, file);
+  }
+
+  /** Saves images of the store as a tar written to {@code out}, which is flushed, not closed. */
+  public void save(List<String> images, OutputStream out) throws IOException {
+    new ArchiveWriter(store).save(images, out);
+  }
+
+  /**
+   * Loads the images of an archive (docker's, old or new, skopeo's {@code docker-archive:} or
+   * {@code oci-archive:}) into the store and tags them; see {@link ArchiveReader}. Nothing is
+   * tagged unless every blob verified.
+   */
+  public List<LoadedImage> load(Path archive, LoadListener listener) throws IOException {
+    return new ArchiveReader(store).load(archive, listener);
+  }
+
+  /** Loads an archive read from {@code in} (spooled to a temporary file in the store first). */
+  public List<LoadedImage> load(InputStream in, LoadListener listener) throws IOException {
+    return new ArchiveReader(store).load(in, listener);
   }
 
   /** The store images are pulled into. */

@@ -31,9 +31,10 @@ class DependencyRulesTest {
       Map.entry("transfer", Set.of("registry", "store", "image", "reference")),
       Map.entry("unpack", Set.of("image", "store", "reference")),
       Map.entry("catalog", Set.of("store", "image", "reference", "platform", "internal")),
+      Map.entry("archive", Set.of("image", "store", "reference", "platform", "internal")),
       Map.entry("pull", Set.of("transfer", "registry", "store", "unpack", "platform", "reference", "image")),
-      Map.entry("", Set.of("catalog", "pull", "unpack", "store", "registry", "transfer", "auth", "platform", "reference", "image")),
-      Map.entry("cli", Set.of("", "catalog", "pull", "unpack", "store", "registry", "auth", "platform", "reference", "image")));
+      Map.entry("", Set.of("archive", "catalog", "pull", "unpack", "store", "registry", "transfer", "auth", "platform", "reference", "image")),
+      Map.entry("cli", Set.of("", "archive", "catalog", "pull", "unpack", "store", "registry", "auth", "platform", "reference", "image")));
 
   private static final Pattern USE = Pattern.compile("\\bdev\\.hoist\\.([a-z]+)\\b(?!\\s*;\\s*$)");
 

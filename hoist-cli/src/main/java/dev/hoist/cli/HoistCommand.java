@@ -7,11 +7,14 @@ import picocli.CommandLine.Command;
     name = "hoist",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "Pulls container images from OCI and Docker registries, without a daemon.",
+    description = {
+      "Pulls container images from OCI and Docker registries, without a daemon;",
+      "unpacks them, lists and removes them, and saves and loads them as docker archives."
+    },
     subcommands = {
       PullCommand.class, UnpackCommand.class, ImagesCommand.class, InspectCommand.class,
       TagCommand.class, RmiCommand.class, ImageCommand.class, SystemCommand.class,
-      PruneCommand.Gc.class, VerifyCommand.class
+      PruneCommand.Gc.class, VerifyCommand.class, SaveCommand.class, LoadCommand.class
     },
     footer = {
       "",

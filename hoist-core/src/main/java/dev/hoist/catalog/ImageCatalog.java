@@ -128,9 +128,7 @@ public final class ImageCatalog {
           throw new ImageConflictException("conflict: unable to delete " + image.shortId()
               + " (must be forced) - image is referenced in multiple repositories");
         }
-        image.tags().forEach(t -> untag.add(t.toString()));
-        image.digests().forEach(d -> untag.add(d.toString()));
-        untag.addAll(image.otherNames());
+        untag.addAll(namesOf(image)); // every entry, also unnamed ones and ID-named loads
       }
       return untagAndDelete(image, untag, lease);
     }
@@ -142,13 +140,22 @@ public final class ImageCatalog {
       Removal total = Removal.NOTHING;
       for (LocalImage image : list()) {
         if (image.isDangling()) {
-          Set<String> untag = new LinkedHashSet<>();
-          image.digests().forEach(d -> untag.add(d.toString()));
-          total = total.plus(untagAndDelete(image, untag, lease));
+          total = total.plus(untagAndDelete(image, namesOf(image), lease));
         }
       }
       return total;
     }
+  }
+
+  /** The names of every index entry of the image; null stands for an unnamed entry. */
+  private Set<String> namesOf(LocalImage image) throws IOException {
+    Set<String> names = new LinkedHashSet<>();
+    for (Descriptor entry : store.refs().list()) {
+      if (entry.digest().equals(image.manifest().digest())) {
+        names.add(ImageRefs.nameOf(entry));
+      }
+    }
+    return names;
   }
 
   private Removal untagAndDelete(LocalImage image, Set<String> names, StoreLease lease)
@@ -158,7 +165,10 @@ public final class ImageCatalog {
         entry.digest().equals(manifest) && names.contains(ImageRefs.nameOf(entry)));
     List<String> untagged = new ArrayList<>();
     for (Descriptor entry : removed) {
-      untagged.add(familiar(ImageRefs.nameOf(entry)));
+      String name = ImageRefs.nameOf(entry);
+      if (name != null && !isImageId(name)) {
+        untagged.add(familiar(name));
+      }
     }
     List<Descriptor> remaining = store.refs().list();
     if (remaining.stream().anyMatch(e -> e.digest().equals(manifest))) {
@@ -296,8 +306,8 @@ public final class ImageCatalog {
     List<String> others = new ArrayList<>();
     for (Descriptor entry : entries) {
       String name = ImageRefs.nameOf(entry);
-      if (name == null) {
-        continue;
+      if (name == null || isImageId(name)) {
+        continue; // unnamed, or named by its ID as a load of an untagged image records it
       }
       ImageReference ref = asReference(name);
       if (ref == null || !ref.toString().equals(name)) {
@@ -335,6 +345,18 @@ public final class ImageCatalog {
       return Optional.of(OffsetDateTime.parse(text).toInstant());
     } catch (DateTimeParseException e) {
       return Optional.empty();
+    }
+  }
+
+  private static boolean isImageId(String name) {
+    if (!name.startsWith("sha256:")) {
+      return false;
+    }
+    try {
+      Digest.parse(name);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

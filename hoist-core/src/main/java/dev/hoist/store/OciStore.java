@@ -211,6 +211,14 @@ public final class OciStore {
     }
   }
 
+  /**
+   * A new empty file under {@code .hoist/}, on the store's filesystem, for work in progress such as
+   * an archive read from a stream. The caller deletes it.
+   */
+  public Path createTempFile(String prefix) throws IOException {
+    return Files.createTempFile(root.resolve(WORKDIR), prefix, ".tmp");
+  }
+
   /** Writes a small blob held in memory (a manifest or config), verifying it first. */
   public void write(Descriptor descriptor, byte[] bytes) throws IOException {
     try (Ingest ingest = ingest(descriptor)) {

@@ -36,6 +36,15 @@ public record OciLayoutImage(Path layout, String tag, int layerCount) {
     return digests;
   }
 
+  /** The DiffIDs the image config lists ({@code rootfs.diff_ids}), bottom layer first. */
+  public List<String> layerDiffIds() throws IOException {
+    List<String> diffIds = new ArrayList<>();
+    for (JsonNode id : JSON.readTree(blob(configDigest()).toFile()).path("rootfs").path("diff_ids")) {
+      diffIds.add(id.asText());
+    }
+    return diffIds;
+  }
+
   /** The digest of the image config blob. */
   public String configDigest() throws IOException {
     return manifest().path("config").path("digest").asText();

@@ -53,11 +53,7 @@ public final class Units {
       return numbers.trim().isEmpty() ? "" : numbers;
     }
     int filled = (int) Math.min(BAR_CELLS, BAR_CELLS * current / total);
-    StringBuilder bar = new StringBuilder("[");
-    bar.append("=".repeat(filled));
-    if (filled < BAR_CELLS) {
-      bar.append('>').append(" ".repeat(BAR_CELLS - filled - 1));
-    }
-    return bar.append("] ").append(numbers).toString();
+    // jsonmessage always draws the head: 50 cells of '=' and space around one '>'.
+    return "[" + "=".repeat(filled) + ">" + " ".repeat(BAR_CELLS - filled) + "] " + numbers;
   }
 }
