@@ -8,6 +8,8 @@ import dev.hoist.auth.CredentialProvider;
 import dev.hoist.catalog.GarbageCollector;
 import dev.hoist.catalog.ImageCatalog;
 import dev.hoist.catalog.StoreVerifier;
+import dev.hoist.config.ConfigFile;
+import dev.hoist.config.HoistSettings;
 import dev.hoist.pull.PullListener;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
@@ -238,6 +240,18 @@ public final class Hoist implements AutoCloseable {
      */
     public Builder stallTimeout(Duration timeout) {
       registry.stallTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Applies what a configuration file set (see {@link ConfigFile}); settings it leaves out keep
+     * their current value, and later calls to the other setters override it.
+     */
+    public Builder settings(HoistSettings settings) {
+      settings.store().ifPresent(this::store);
+      settings.insecureRegistries().ifPresent(this::insecureRegistries);
+      settings.maxConcurrentDownloads().ifPresent(this::maxConcurrentDownloads);
+      settings.maxDownloadAttempts().ifPresent(this::maxDownloadAttempts);
       return this;
     }
 

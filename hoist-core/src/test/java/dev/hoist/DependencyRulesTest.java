@@ -24,6 +24,7 @@ class DependencyRulesTest {
       Map.entry("platform", Set.of()),
       Map.entry("internal", Set.of()),
       Map.entry("auth", Set.of("internal")),
+      Map.entry("config", Set.of("internal")),
       Map.entry("image", Set.of("platform", "internal")),
       Map.entry("reference", Set.of("image")),
       Map.entry("registry", Set.of("reference", "image", "auth", "internal")),
@@ -33,8 +34,8 @@ class DependencyRulesTest {
       Map.entry("catalog", Set.of("store", "image", "reference", "platform", "internal")),
       Map.entry("archive", Set.of("image", "store", "reference", "platform", "internal")),
       Map.entry("pull", Set.of("transfer", "registry", "store", "unpack", "platform", "reference", "image")),
-      Map.entry("", Set.of("archive", "catalog", "pull", "unpack", "store", "registry", "transfer", "auth", "platform", "reference", "image")),
-      Map.entry("cli", Set.of("", "archive", "catalog", "pull", "unpack", "store", "registry", "auth", "platform", "reference", "image")));
+      Map.entry("", Set.of("archive", "catalog", "config", "pull", "unpack", "store", "registry", "transfer", "auth", "platform", "reference", "image")),
+      Map.entry("cli", Set.of("", "archive", "catalog", "config", "pull", "unpack", "store", "registry", "auth", "platform", "reference", "image")));
 
   private static final Pattern USE = Pattern.compile("\\bdev\\.hoist\\.([a-z]+)\\b(?!\\s*;\\s*$)");
 

@@ -1,6 +1,9 @@
 package dev.hoist.cli;
 
 import dev.hoist.Hoist;
+import dev.hoist.config.ConfigFile;
+import dev.hoist.config.HoistSettings;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +27,23 @@ final class GlobalOptions {
   @Option(names = "--debug", description = "Log what hoist does and print stack traces of errors.")
   boolean debug;
 
-  /** A {@link Hoist.Builder} set up from these options. */
-  Hoist.Builder hoist() {
-    Hoist.Builder builder = Hoist.builder().insecureRegistries(insecureRegistries);
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file (default: $HOIST_CONFIG, else ~/.config/hoist/config.json).")
+  Path config;
+
+  /** The configuration file's settings: {@code --config}'s file, else the default one if present. */
+  HoistSettings settings() throws IOException {
+    return config != null ? ConfigFile.read(config) : ConfigFile.readIfExists(ConfigFile.defaultPath());
+  }
+
+  /** A {@link Hoist.Builder} set up from the configuration file, then these options over it. */
+  Hoist.Builder hoist() throws IOException {
+    Hoist.Builder builder = Hoist.builder().settings(settings());
+    if (!insecureRegistries.isEmpty()) {
+      builder.insecureRegistries(insecureRegistries);
+    }
     if (store != null) {
       builder.store(store);
     }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       PullCommand.class, UnpackCommand.class, ImagesCommand.class, InspectCommand.class,
       TagCommand.class, RmiCommand.class, ImageCommand.class, SystemCommand.class,
-      PruneCommand.Gc.class, VerifyCommand.class, SaveCommand.class, LoadCommand.class
+      PruneCommand.Gc.class, VerifyCommand.class, SaveCommand.class, LoadCommand.class,
+      InfoCommand.class
     },
     footer = {
       "",

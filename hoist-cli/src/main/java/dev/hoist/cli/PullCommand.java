@@ -70,9 +70,8 @@ final class PullCommand implements Callable<Integer> {
   @Option(
       names = "--max-concurrent-downloads",
       paramLabel = "N",
-      defaultValue = "3",
-      description = "How many layers download at once (default: ${DEFAULT-VALUE}).")
-  int maxConcurrentDownloads;
+      description = "How many layers download at once (default: 3, or the configuration file's).")
+  Integer maxConcurrentDownloads;
 
   @Option(
       names = "--platform",
@@ -86,9 +85,8 @@ final class PullCommand implements Callable<Integer> {
   @Option(
       names = "--max-download-attempts",
       paramLabel = "N",
-      defaultValue = "5",
-      description = "Attempts per download before the pull fails (default: ${DEFAULT-VALUE}).")
-  int maxDownloadAttempts;
+      description = "Attempts per download before the pull fails (default: 5, or the configuration file's).")
+  Integer maxDownloadAttempts;
 
   @Parameters(paramLabel = "NAME[:TAG|@DIGEST]", description = "The image to pull.")
   String image;
@@ -133,9 +131,13 @@ final class PullCommand implements Callable<Integer> {
       }
       request = request.withUnpackTo(unpackTo, dev.hoist.unpack.UnpackOptions.defaults());
     }
-    Hoist.Builder builder = global.hoist()
-        .maxConcurrentDownloads(maxConcurrentDownloads)
-        .maxDownloadAttempts(maxDownloadAttempts);
+    Hoist.Builder builder = global.hoist(); // the configuration file, then the flags over it
+    if (maxConcurrentDownloads != null) {
+      builder.maxConcurrentDownloads(maxConcurrentDownloads);
+    }
+    if (maxDownloadAttempts != null) {
+      builder.maxDownloadAttempts(maxDownloadAttempts);
+    }
     String pulled;
     try (Hoist hoist = builder.build();
         Interruption interruption = Interruption.onSigint(hoist, output)) {
