@@ -58,8 +58,16 @@ public final class CredentialStore implements CredentialProvider {
 
   /** The config file {@code configJson} (which need not exist yet); helpers on {@code $PATH}. */
   public static CredentialStore of(Path configJson) {
+    return of(configJson, CredentialHelper.searchPath(System.getenv()));
+  }
+
+  /**
+   * The config file {@code configJson}, with credential helpers ({@code docker-credential-NAME})
+   * looked for in {@code helperDirectories}, in order.
+   */
+  public static CredentialStore of(Path configJson, List<Path> helperDirectories) {
     Objects.requireNonNull(configJson, "configJson == null");
-    return new CredentialStore(configJson, CredentialHelper.searchPath(System.getenv()));
+    return new CredentialStore(configJson, helperDirectories);
   }
 
   static CredentialStore fromEnvironment(Map<String, String> env, Path home) {
