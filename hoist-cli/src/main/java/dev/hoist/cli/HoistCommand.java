@@ -8,11 +8,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Pulls container images from OCI and Docker registries, without a daemon.",
-    subcommands = {PullCommand.class, UnpackCommand.class},
+    subcommands = {PullCommand.class, UnpackCommand.class, LoginCommand.class, LogoutCommand.class},
     footer = {
       "",
       "Images go to an OCI image layout: $HOIST_HOME, else $XDG_DATA_HOME/hoist, else",
       "~/.local/share/hoist (change it with --store). Credentials come from docker's",
-      "config file ($DOCKER_CONFIG/config.json or ~/.docker/config.json)."
+      "config file ($DOCKER_CONFIG/config.json or ~/.docker/config.json) and the credential",
+      "helpers it names; 'hoist login' stores them there as 'docker login' does."
     })
 final class HoistCommand {}
