@@ -59,8 +59,8 @@ public final class RegistryLogin {
    * @throws IllegalArgumentException if {@code server} is not a server address, or a user name
    *     or password is empty
    * @throws dev.hoist.registry.UnauthorizedException if the registry refused the credential
-   * @throws IOException if the registry cannot be reached, or storing failed ({@code Error saving
-   *     credentials: …})
+   * @throws IOException if the config file is malformed (checked before the registry is asked),
+   *     the registry cannot be reached, or storing failed ({@code Error saving credentials: …})
    */
   public Result login(String server, Credential credential) throws IOException {
     Objects.requireNonNull(credential, "credential == null");
@@ -73,8 +73,8 @@ public final class RegistryLogin {
       }
     }
     String address = CredentialStore.serverAddress(server);
+    Optional<String> helper = store.helper(address); // a malformed config fails before any request
     Credential keep = client.login(CredentialStore.registry(address), credential);
-    Optional<String> helper = store.helper(address);
     try {
       store.store(address, keep);
     } catch (IOException e) {

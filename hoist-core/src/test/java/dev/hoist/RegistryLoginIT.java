@@ -248,6 +248,18 @@ class RegistryLoginIT {
   }
 
   @Test
+  void aMalformedConfigFileFailsTheLoginBeforeTheRegistryIsAsked() throws IOException {
+    try (FaultRegistry registry = FaultRegistry.start()) {
+      Files.writeString(configFile(), "{\"auths\": ");
+
+      assertThatThrownBy(() -> login().login(registry.host(), Credential.basic("alice", "s3cret")))
+          .hasMessageStartingWith(configFile() + ": malformed JSON");
+      assertThat(registry.requests()).isEmpty();
+      assertThat(Files.readString(configFile())).isEqualTo("{\"auths\": ");
+    }
+  }
+
+  @Test
   void anEmptyPasswordIsRefusedBeforeAnyRequest() {
     assertThatThrownBy(() -> login().login("127.0.0.1:1", Credential.basic("alice", "")))
         .isInstanceOf(IllegalArgumentException.class)
