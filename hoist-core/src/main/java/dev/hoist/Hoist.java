@@ -48,6 +48,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Build one and share it: it is thread-safe, pulls run concurrently, and concurrent pulls
  * share connections, tokens and the download limit. {@link #close()} stops its threads.
+ *
+ * <p>Credentials come from docker's config file by default; {@link RegistryLogin} stores them
+ * there, as {@code docker login} does.
  */
 public final class Hoist implements AutoCloseable {
   private final OciStore store;

@@ -15,12 +15,13 @@ import picocli.CommandLine.Command;
       PullCommand.class, UnpackCommand.class, ImagesCommand.class, InspectCommand.class,
       TagCommand.class, RmiCommand.class, ImageCommand.class, SystemCommand.class,
       PruneCommand.Gc.class, VerifyCommand.class, SaveCommand.class, LoadCommand.class,
-      InfoCommand.class
+      InfoCommand.class, LoginCommand.class, LogoutCommand.class
     },
     footer = {
       "",
       "Images go to an OCI image layout: $HOIST_HOME, else $XDG_DATA_HOME/hoist, else",
       "~/.local/share/hoist (change it with --store). Credentials come from docker's",
-      "config file ($DOCKER_CONFIG/config.json or ~/.docker/config.json)."
+      "config file ($DOCKER_CONFIG/config.json or ~/.docker/config.json) and the credential",
+      "helpers it names; 'hoist login' stores them there as 'docker login' does."
     })
 final class HoistCommand {}

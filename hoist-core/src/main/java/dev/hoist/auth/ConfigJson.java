@@ -2,8 +2,11 @@ package dev.hoist.auth;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,14 +21,41 @@ import java.util.Map;
  * and {@code decodeAuth} in docker/cli do.
  *
  * <p>Error messages name the file and the JSON path but never quote the file's content: the
- * malformed part might be a password.
+ * malformed part might be a password. {@link #entry} makes the {@code auths} entries {@code hoist
+ * login} writes.
  */
 final class ConfigJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Floats are read as exact decimals, so keys hoist does not touch are written back unchanged. */
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
   private ConfigJson() {}
 
   static DockerConfig parse(String source, byte[] json, List<Path> helperPath) throws IOException {
+    JsonNode root = tree(source, json);
+    Map<String, Credential> auths = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : fields(source, root, "auths")) {
+      Credential credential = credential(source, entry.getKey(), entry.getValue());
+      if (credential != null) {
+        auths.put(entry.getKey(), credential);
+      }
+    }
+    return new DockerConfig(
+        source,
+        Collections.unmodifiableMap(auths),
+        credsStore(source, root),
+        credHelpers(source, root),
+        helperPath);
+  }
+
+  /**
+   * The file as a JSON object; an empty file is an empty object, as it is for docker.
+   *
+   * @throws IOException if it is not JSON or not an object
+   */
+  static ObjectNode tree(String source, byte[] json) throws IOException {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
@@ -34,30 +64,63 @@ final class ConfigJson {
       throw new IOException(source + ": malformed JSON" + where(e.getLocation()));
     }
     if (root == null || root.isMissingNode()) {
-      return new DockerConfig(source, Map.of(), "", Map.of(), helperPath); // empty file
+      return MAPPER.createObjectNode(); // empty file
     }
     if (!root.isObject()) {
       throw new IOException(source + ": not a JSON object");
     }
-    Map<String, Credential> auths = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> entry : fields(source, root, "auths")) {
-      Credential credential = credential(source, entry.getKey(), entry.getValue());
-      if (credential != null) {
-        auths.put(entry.getKey(), credential);
-      }
-    }
+    return (ObjectNode) root;
+  }
+
+  /** The default credential helper, {@code credsStore}; empty when unset. */
+  static String credsStore(String source, JsonNode root) throws IOException {
+    return text(source, "credsStore", root.get("credsStore"));
+  }
+
+  /** The per-registry credential helpers, {@code credHelpers}, in the file's order. */
+  static Map<String, String> credHelpers(String source, JsonNode root) throws IOException {
     Map<String, String> credHelpers = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : fields(source, root, "credHelpers")) {
       String path = "credHelpers[\"" + entry.getKey() + "\"]";
       credHelpers.put(entry.getKey(), text(source, path, entry.getValue()));
     }
-    String credsStore = text(source, "credsStore", root.get("credsStore"));
-    return new DockerConfig(
-        source,
-        Collections.unmodifiableMap(auths),
-        credsStore,
-        Collections.unmodifiableMap(credHelpers),
-        helperPath);
+    return Collections.unmodifiableMap(credHelpers);
+  }
+
+  /**
+   * The {@code auths} object, created if the file has none.
+   *
+   * @throws IOException if {@code auths} is there but not an object
+   */
+  static ObjectNode auths(String source, ObjectNode root) throws IOException {
+    JsonNode node = root.get("auths");
+    if (node == null || node.isNull()) {
+      return root.putObject("auths");
+    }
+    if (!node.isObject()) {
+      throw new IOException(source + ": auths is not a JSON object");
+    }
+    return (ObjectNode) node;
+  }
+
+  /**
+   * An {@code auths} entry as {@code docker login} writes it ({@code ConfigFile.Save}): {@code
+   * auth} is base64 of {@code username:password}, an identity token goes beside it, and nothing
+   * else is kept. Empty for an empty credential, as docker leaves the entry of a server whose
+   * secret a credential helper keeps.
+   */
+  static ObjectNode entry(Credential credential) {
+    ObjectNode entry = MAPPER.createObjectNode();
+    String username = credential.username();
+    String password = credential.password();
+    if (!username.isEmpty() || !password.isEmpty()) {
+      byte[] pair = (username + ":" + password).getBytes(StandardCharsets.UTF_8);
+      entry.put("auth", Base64.getEncoder().encodeToString(pair));
+    }
+    if (credential.isIdentityToken()) {
+      entry.put("identitytoken", credential.identityToken());
+    }
+    return entry;
   }
 
   /** One {@code auths} entry, or null if it holds no credential (as with a {@code credsStore}). */

@@ -2,6 +2,7 @@ package dev.hoist.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -22,10 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a docker credential helper, {@code docker-credential-NAME get}, following the protocol of
- * docker-credential-helpers ({@code client.Get}): the server URL is written to stdin, and the
- * helper prints {@code {"ServerURL":...,"Username":...,"Secret":...}} on stdout. A user name of
- * {@code <token>} means the secret is an identity token.
+ * Runs a docker credential helper, {@code docker-credential-NAME get|store|erase}, following the
+ * protocol of docker-credential-helpers ({@code client.Get}, {@code Store}, {@code Erase}): for
+ * {@code get} and {@code erase} the server URL is written to stdin; {@code get} prints, and {@code
+ * store} reads, {@code {"ServerURL":...,"Username":...,"Secret":...}}. A user name of {@code
+ * <token>} means the secret is an identity token.
  *
  * <p>The helper is found in the directories of a search path (normally {@code $PATH}), runs with a
  * time limit, and is killed if it overruns. Its stderr is discarded. Thread-safe.
@@ -74,52 +76,120 @@ final class CredentialHelper {
    *     case; a caller may instead report it and continue anonymously.
    */
   Optional<Credential> get(String serverUrl) throws IOException {
+    Answer answer = run(Action.GET, serverUrl.getBytes(StandardCharsets.UTF_8), "");
+    if (answer.exitCode() != 0) {
+      if (answer.out().equals(NOT_FOUND)) {
+        return Optional.empty();
+      }
+      throw Action.GET.failure("exit status " + answer.exitCode(), answer.out());
+    }
+    return parse(answer.out());
+  }
+
+  /**
+   * Hands {@code credential} to the helper for {@code serverUrl} ({@code client.Store}): {@code
+   * {"ServerURL":…,"Username":…,"Secret":…}} on stdin; an identity token goes as user name {@code
+   * <token>}.
+   *
+   * @throws IOException {@code error storing credentials - err: CAUSE, out: `STDOUT`}, with the
+   *     secret masked should the helper echo it
+   */
+  void store(String serverUrl, Credential credential) throws IOException {
+    boolean token = credential.isIdentityToken();
+    String secret = token ? credential.identityToken() : credential.password();
+    ObjectNode json = MAPPER.createObjectNode();
+    json.put("ServerURL", serverUrl);
+    json.put("Username", token ? TOKEN_USERNAME : credential.username());
+    json.put("Secret", secret);
+    Answer answer = run(Action.STORE, MAPPER.writeValueAsBytes(json), secret);
+    if (answer.exitCode() != 0) {
+      throw Action.STORE.failure("exit status " + answer.exitCode(), answer.out());
+    }
+  }
+
+  /**
+   * Removes what the helper keeps for {@code serverUrl} ({@code client.Erase}).
+   *
+   * @return false if it kept nothing for it
+   * @throws IOException {@code error erasing credentials - err: CAUSE, out: `STDOUT`}
+   */
+  boolean erase(String serverUrl) throws IOException {
+    Answer answer = run(Action.ERASE, serverUrl.getBytes(StandardCharsets.UTF_8), "");
+    if (answer.exitCode() == 0) {
+      return true;
+    }
+    if (answer.out().equals(NOT_FOUND)) {
+      return false;
+    }
+    throw Action.ERASE.failure("exit status " + answer.exitCode(), answer.out());
+  }
+
+  /** The helper's verbs, with the words docker's errors use for them. */
+  private enum Action {
+    GET("get", "getting"),
+    STORE("store", "storing"),
+    ERASE("erase", "erasing");
+
+    final String argument;
+    final String gerund;
+
+    Action(String argument, String gerund) {
+      this.argument = argument;
+      this.gerund = gerund;
+    }
+
+    IOException failure(String cause, String out) {
+      return new IOException(
+          "error " + gerund + " credentials - err: " + cause + ", out: `" + out + "`");
+    }
+  }
+
+  /** The exit code and the trimmed stdout of one run, with {@code secret} masked in it. */
+  private record Answer(int exitCode, String out) {}
+
+  private Answer run(Action action, byte[] input, String secret) throws IOException {
     Path executable =
         find()
             .orElseThrow(
-                () -> failure("exec: \"" + program + "\": executable file not found in $PATH", ""));
-    Process process = start(executable);
+                () ->
+                    action.failure(
+                        "exec: \"" + program + "\": executable file not found in $PATH", ""));
+    Process process = start(action, executable);
     FutureTask<byte[]> stdout = new FutureTask<>(() -> readCapped(process.getInputStream()));
     Thread reader = new Thread(stdout, program + " stdout");
     reader.setDaemon(true);
     reader.start();
     try (OutputStream stdin = process.getOutputStream()) {
-      stdin.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+      stdin.write(input);
     } catch (IOException ignored) {
       // The helper exited without reading its input; its exit status tells why.
     }
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         kill(process);
-        throw failure("timed out after " + timeout.toMillis() + " ms", "");
+        throw action.failure("timed out after " + timeout.toMillis() + " ms", "");
       }
       String out =
           new String(stdout.get(timeout.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8)
               .trim();
-      if (process.exitValue() != 0) {
-        if (out.equals(NOT_FOUND)) {
-          return Optional.empty();
-        }
-        throw failure("exit status " + process.exitValue(), out);
-      }
-      return parse(out);
+      return new Answer(process.exitValue(), secret.isEmpty() ? out : out.replace(secret, "***"));
     } catch (InterruptedException e) {
       kill(process);
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted running " + program);
     } catch (ExecutionException | TimeoutException e) {
       kill(process); // stdout stays open: a child of the helper may still hold it
-      throw failure("reading output: " + e, "");
+      throw action.failure("reading output: " + e, "");
     }
   }
 
-  private Process start(Path executable) throws IOException {
+  private Process start(Action action, Path executable) throws IOException {
     try {
-      return new ProcessBuilder(executable.toString(), "get")
+      return new ProcessBuilder(executable.toString(), action.argument)
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
     } catch (IOException e) {
-      throw failure(e.getMessage(), "");
+      throw action.failure(e.getMessage(), "");
     }
   }
 
@@ -156,10 +226,6 @@ final class CredentialHelper {
       return Optional.empty();
     }
     return Optional.of(Credential.basic(username, secret));
-  }
-
-  private static IOException failure(String cause, String out) {
-    return new IOException("error getting credentials - err: " + cause + ", out: `" + out + "`");
   }
 
   private static void kill(Process process) {

@@ -1,7 +1,6 @@
 package dev.hoist.auth;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +51,11 @@ public interface CredentialProvider {
    * on {@code $PATH}.
    *
    * <p>The file is read again on every lookup, so a later {@code docker login} is seen. A missing
-   * file means no credentials; a malformed one fails the lookup.
+   * file means no credentials; a malformed one fails the lookup. {@link CredentialStore} also
+   * writes it.
    */
   static CredentialProvider dockerConfig() {
-    return DockerConfig.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
+    return CredentialStore.dockerConfig();
   }
 
   /**

@@ -17,15 +17,15 @@ import java.util.Optional;
  * <p>Instances are immutable and thread-safe; the file is read once, by {@link #load}. Credential
  * helpers run on each {@link #lookup}, found on {@code $PATH} as {@code docker-credential-NAME}.
  *
- * <p>Not supported yet: writing the file, the {@code DOCKER_AUTH_CONFIG} variable, and the legacy
- * {@code ~/.dockercfg}.
+ * <p>{@link CredentialStore} writes the file ({@code hoist login}). Not supported: the {@code
+ * DOCKER_AUTH_CONFIG} variable and the legacy {@code ~/.dockercfg}.
  */
 public final class DockerConfig implements CredentialProvider {
   /** The key docker uses for Docker Hub, in {@code auths} and towards credential helpers. */
   static final String HUB_SERVER = "https://index.docker.io/v1/";
 
   /** Host names that mean Docker Hub, in the order they are tried as {@code credHelpers} keys. */
-  private static final List<String> HUB_HOSTS =
+  static final List<String> HUB_HOSTS =
       List.of("docker.io", "index.docker.io", "registry-1.docker.io");
 
   private final String source;
@@ -70,19 +70,6 @@ public final class DockerConfig implements CredentialProvider {
   }
 
   /**
-   * The provider behind {@link CredentialProvider#dockerConfig()}, with the environment and home
-   * directory passed in: {@code $DOCKER_CONFIG/config.json} if that variable is set and not empty,
-   * else {@code HOME/.docker/config.json}; helpers are looked for on {@code $PATH}.
-   */
-  static CredentialProvider fromEnvironment(Map<String, String> env, Path home) {
-    String dir = env.get("DOCKER_CONFIG");
-    Path configDir = dir == null || dir.isEmpty() ? home.resolve(".docker") : Path.of(dir);
-    Path configJson = configDir.resolve("config.json");
-    List<Path> helperPath = CredentialHelper.searchPath(env);
-    return registry -> load(configJson, helperPath).lookup(registry);
-  }
-
-  /**
    * Looks up the credential for {@code registry} the way the docker CLI does ({@code
    * ConfigFile.GetAuthConfig}):
    *
@@ -124,12 +111,18 @@ public final class DockerConfig implements CredentialProvider {
     return Optional.empty();
   }
 
-  /**
-   * The helper suffix to use, or empty for the file. As in docker's {@code
-   * getConfiguredCredentialStore}, a {@code credHelpers} entry wins even when its value is empty,
-   * which sends that registry to {@code auths} despite a {@code credsStore}.
-   */
   private String helperFor(String serverAddress, boolean hub) {
+    return helperFor(credHelpers, credsStore, serverAddress, hub);
+  }
+
+  /**
+   * The helper suffix to use for {@code serverAddress}, or empty for the file. As in docker's
+   * {@code getConfiguredCredentialStore}, a {@code credHelpers} entry wins even when its value is
+   * empty, which sends that registry to {@code auths} despite a {@code credsStore}. For Docker Hub
+   * an entry under any of its host names counts.
+   */
+  static String helperFor(
+      Map<String, String> credHelpers, String credsStore, String serverAddress, boolean hub) {
     String helper = credHelpers.get(serverAddress);
     if (helper == null && hub) {
       helper =

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AuthSession {
   private static final Logger log = LoggerFactory.getLogger(AuthSession.class);
-  private static final int TOKEN_BODY_LIMIT = 64 * 1024;
+  static final int TOKEN_BODY_LIMIT = 64 * 1024;
   private static final long MIN_TOKEN_SECONDS = 60;
 
   private final RegistryEndpoint endpoint;
@@ -53,7 +53,8 @@ final class AuthSession {
   private volatile Optional<Credential> credential;
   private volatile String credentialError;
 
-  private record Token(String value, Instant expires) {}
+  /** A bearer token, and the refresh token that came with it if the server sent one. */
+  record Token(String value, Instant expires, String refreshToken) {}
 
   AuthSession(RegistryEndpoint endpoint, Transport transport, CredentialProvider credentials) {
     this.endpoint = endpoint;
@@ -144,6 +145,12 @@ final class AuthSession {
     return transport.send(request, endpoint.insecure(), endpoint.name());
   }
 
+  /** The challenges of the registry's answer to the ping; empty when it wants no authentication. */
+  List<Challenge> challenges() throws IOException {
+    base();
+    return challenges;
+  }
+
   /** The {@code Authorization} header value for a request in {@code scope}, if one is needed. */
   Optional<String> authorization(String scope) throws IOException {
     List<Challenge> current = challenges;
@@ -218,25 +225,8 @@ final class AuthSession {
   }
 
   private Token fetchToken(Challenge challenge, String scope) throws IOException {
-    String realm = challenge.param("realm");
-    if (realm.isEmpty()) {
-      throw new RegistryException(
-          "no realm specified for token auth challenge from " + endpoint.name(), endpoint.name(), 401, List.of());
-    }
-    URI realmUri;
-    try {
-      realmUri = URI.create(realm);
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException("invalid token realm " + realm, endpoint.name(), 401, List.of());
-    }
-    if (!"https".equals(realmUri.getScheme()) && !"http".equals(realmUri.getScheme())) {
-      throw new RegistryException("invalid token realm " + realm, endpoint.name(), 401, List.of());
-    }
-    // Credentials travel in clear over an http realm: only where the registry is insecure anyway.
-    // And they go only to a realm of the registry's own site: a hostile registry must not be able
-    // to send the user's password for it to a server of its choosing.
-    boolean mayAuthenticate = ("https".equals(realmUri.getScheme()) || endpoint.insecure())
-        && RealmHosts.sameSite(endpoint.host(), realmUri.getHost());
+    URI realmUri = realm(challenge);
+    boolean mayAuthenticate = realmIsSecure(realmUri) && realmIsOnSite(realmUri);
     if (!mayAuthenticate && credential().isPresent()) {
       log.warn("not sending the credentials for {} to the token realm {}: another site",
           endpoint.name(), realmUri.getHost());
@@ -273,18 +263,57 @@ final class AuthSession {
     return parseToken(body);
   }
 
+  /** The challenge's token realm, an http or https URL. */
+  URI realm(Challenge challenge) throws RegistryException {
+    String realm = challenge.param("realm");
+    if (realm.isEmpty()) {
+      throw new RegistryException(
+          "no realm specified for token auth challenge from " + endpoint.name(), endpoint.name(), 401, List.of());
+    }
+    URI realmUri;
+    try {
+      realmUri = URI.create(realm);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException("invalid token realm " + realm, endpoint.name(), 401, List.of());
+    }
+    if (!"https".equals(realmUri.getScheme()) && !"http".equals(realmUri.getScheme())) {
+      throw new RegistryException("invalid token realm " + realm, endpoint.name(), 401, List.of());
+    }
+    return realmUri;
+  }
+
+  /**
+   * Whether the realm's scheme may carry credentials: https always, plain http only for a registry
+   * that is insecure anyway.
+   */
+  boolean realmIsSecure(URI realm) {
+    return "https".equals(realm.getScheme()) || endpoint.insecure();
+  }
+
+  /**
+   * Whether {@code realm} is on the registry's own site ({@link RealmHosts}): a hostile registry
+   * must not be able to send the user's password for it to a server of its choosing.
+   */
+  boolean realmIsOnSite(URI realm) {
+    return RealmHosts.sameSite(endpoint.host(), realm.getHost());
+  }
+
   private HttpRequest getTokenRequest(
       URI realm, String service, String scope, Optional<Credential> cred) {
     StringBuilder query = new StringBuilder(realm.getRawQuery() == null ? "" : realm.getRawQuery());
     appendParam(query, "service", service);
     appendParam(query, "scope", scope);
     cred.ifPresent(c -> appendParam(query, "account", c.username()));
-    String base = realm.toString();
-    int q = base.indexOf('?');
-    URI uri = URI.create((q < 0 ? base : base.substring(0, q)) + "?" + query);
-    HttpRequest.Builder b = transport.request(uri).GET();
+    HttpRequest.Builder b = transport.request(withQuery(realm, query)).GET();
     cred.ifPresent(c -> b.header("Authorization", basic(c)));
     return b.build();
+  }
+
+  /** {@code realm} with its query replaced by {@code query}. */
+  static URI withQuery(URI realm, CharSequence query) {
+    String base = realm.toString();
+    int q = base.indexOf('?');
+    return URI.create((q < 0 ? base : base.substring(0, q)) + "?" + query);
   }
 
   private HttpRequest oauthRequest(URI realm, String service, String scope, Credential cred) {
@@ -301,7 +330,8 @@ final class AuthSession {
         .build();
   }
 
-  private Token parseToken(byte[] body) throws IOException {
+  /** Reads a token server's answer: {@code token} or {@code access_token}, and {@code refresh_token}. */
+  Token parseToken(byte[] body) throws IOException {
     JsonNode json;
     try {
       json = Json.mapper().readTree(body);
@@ -319,10 +349,11 @@ final class AuthSession {
     }
     long seconds = Math.max(MIN_TOKEN_SECONDS, json.path("expires_in").asLong(MIN_TOKEN_SECONDS));
     // Renew a little early so a token never expires between our check and the registry's.
-    return new Token(value, Instant.now().plusSeconds(seconds - 10));
+    return new Token(
+        value, Instant.now().plusSeconds(seconds - 10), json.path("refresh_token").asText(""));
   }
 
-  private static void appendParam(StringBuilder query, String name, String value) {
+  static void appendParam(StringBuilder query, String name, String value) {
     if (value == null || value.isEmpty()) {
       return;
     }
@@ -335,7 +366,7 @@ final class AuthSession {
         .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
   }
 
-  private static String basic(Credential c) {
+  static String basic(Credential c) {
     String pair = c.username() + ":" + c.password();
     return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
   }

@@ -1,5 +1,6 @@
 package dev.hoist.registry;
 
+import dev.hoist.auth.Credential;
 import dev.hoist.auth.CredentialProvider;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * A client of the distribution API (OCI distribution spec, Docker registry HTTP API v2) for
- * pulling: manifests and blobs. It owns the authentication handshake (see {@link AuthSession}),
+ * pulling: manifests and blobs, and the credential check of {@code docker login}. It owns the authentication handshake (see {@link AuthSession}),
  * follows blob redirects itself so the registry's {@code Authorization} header never reaches
  * another host, and turns error responses into {@link RegistryException}s worded as docker words
  * them.
@@ -245,6 +246,31 @@ public final class RegistryClient {
       current = redirectTarget(registry, current, response);
     }
     throw new RegistryException("too many redirects fetching " + Redact.uri(url), registry, 0, List.of());
+  }
+
+  /**
+   * Checks {@code credential} against {@code registry} the way {@code docker login} does, and
+   * returns what to keep for later pulls. The client's own credentials and cached tokens are not
+   * used or changed; the insecure-registry and loopback rules are those of pulls. Nothing is
+   * retried. See {@link LoginCheck} for the exchange.
+   *
+   * @param registry the registry as named in image references: {@code docker.io}, {@code
+   *     ghcr.io}, {@code localhost:5000}
+   * @return {@code credential} itself, or, if the registry's token server issued a refresh token
+   *     for it, that token as an {@linkplain Credential#isIdentityToken() identity token}: docker
+   *     stores it instead of the password
+   * @throws UnauthorizedException if the registry or its token server refused the credential;
+   *     the message is docker's, such as {@code Get "https://…/v2/": unauthorized: incorrect
+   *     username or password} or {@code login attempt to https://…/v2/ failed with status: 401
+   *     Unauthorized}
+   * @throws RegistryException if the registry cannot be reached or answered otherwise, or if its
+   *     token realm is on another site (hoist never sends a password there)
+   */
+  public Credential login(String registry, Credential credential) throws IOException {
+    java.util.Objects.requireNonNull(credential, "credential == null");
+    AuthSession session = new AuthSession(
+        RegistryEndpoint.of(registry, insecureRegistries), transport, r -> Optional.of(credential));
+    return LoginCheck.verify(session, transport, credential);
   }
 
   /** The retry policy this client follows; blob downloads follow it too. */

@@ -94,6 +94,54 @@ class CredentialHelperTest {
   }
 
   @Test
+  void storeSendsServerUserAndSecretAsJsonOnStdin() throws IOException {
+    FakeHelper.write(bin, "fake", "store", "exit 0");
+
+    helper("fake").store("ghcr.io", Credential.basic("alice", "s3cret"));
+
+    assertThat(FakeHelper.stdin(bin, "fake"))
+        .isEqualTo("{\"ServerURL\":\"ghcr.io\",\"Username\":\"alice\",\"Secret\":\"s3cret\"}");
+  }
+
+  @Test
+  void storeSendsAnIdentityTokenUnderTheTokenUsername() throws IOException {
+    FakeHelper.write(bin, "fake", "store", "exit 0");
+
+    helper("fake").store("ghcr.io", Credential.identityToken("alice", "refresh-1"));
+
+    assertThat(FakeHelper.stdin(bin, "fake"))
+        .isEqualTo("{\"ServerURL\":\"ghcr.io\",\"Username\":\"<token>\",\"Secret\":\"refresh-1\"}");
+  }
+
+  @Test
+  void failingStoreUsesDockersWordsAndMasksAnEchoedSecret() throws IOException {
+    FakeHelper.write(bin, "fake", "store", "echo \"cannot keep $(cat \"$(dirname \"$0\")/fake.stdin\")\"; exit 1");
+
+    assertThatThrownBy(() -> helper("fake").store("ghcr.io", Credential.basic("alice", "s3cret")))
+        .hasMessageStartingWith("error storing credentials - err: exit status 1, out: `cannot keep")
+        .hasMessageContaining("***")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void eraseSendsTheServerUrlAndSaysWhetherThereWasACredential() throws IOException {
+    FakeHelper.write(bin, "fake", "erase", "exit 0");
+    assertThat(helper("fake").erase("ghcr.io")).isTrue();
+    assertThat(FakeHelper.stdin(bin, "fake")).isEqualTo("ghcr.io");
+
+    FakeHelper.write(bin, "fake", "erase", "echo 'credentials not found in native keychain'; exit 1");
+    assertThat(helper("fake").erase("ghcr.io")).isFalse();
+  }
+
+  @Test
+  void failingEraseUsesDockersWords() throws IOException {
+    FakeHelper.write(bin, "fake", "erase", "echo 'keychain is locked'; exit 1");
+
+    assertThatThrownBy(() -> helper("fake").erase("ghcr.io"))
+        .hasMessage("error erasing credentials - err: exit status 1, out: `keychain is locked`");
+  }
+
+  @Test
   void searchPathSkipsEmptyAndRelativeEntries() {
     Map<String, String> env = Map.of("PATH", "/usr/bin::relative/bin:/bin");
 

@@ -201,12 +201,12 @@ class DockerConfigTest {
     Files.writeString(custom.resolve("config.json"), ALICE_JSON);
     Map<String, String> env = Map.of("DOCKER_CONFIG", custom.toString());
 
-    assertThat(DockerConfig.fromEnvironment(env, home).lookup("ghcr.io")).contains(ALICE);
+    assertThat(CredentialStore.fromEnvironment(env, home).lookup("ghcr.io")).contains(ALICE);
   }
 
   @Test
   void homeDotDockerIsReadAgainOnEveryLookup(@TempDir Path home) throws IOException {
-    CredentialProvider provider = DockerConfig.fromEnvironment(Map.of(), home);
+    CredentialProvider provider = CredentialStore.fromEnvironment(Map.of(), home);
     assertThat(provider.lookup("ghcr.io")).isEmpty();
 
     Path docker = Files.createDirectories(home.resolve(".docker"));

@@ -15,10 +15,15 @@ final class FakeHelper {
    * itself, checks that its argument is {@code get}, then runs {@code body}.
    */
   static Path write(Path dir, String name, String body) throws IOException {
+    return write(dir, name, "get", body);
+  }
+
+  /** As {@link #write(Path, String, String)}, for a helper that expects {@code action}. */
+  static Path write(Path dir, String name, String action, String body) throws IOException {
     Path script = dir.resolve("docker-credential-" + name);
     String text =
         "#!/usr/bin/env bash\n"
-            + "[ \"$1\" = get ] || { echo \"unexpected action $1\"; exit 3; }\n"
+            + "[ \"$1\" = " + action + " ] || { echo \"unexpected action $1\"; exit 3; }\n"
             + "cat > \"$(dirname \"$0\")/"
             + name
             + ".stdin\"\n"
