@@ -13,9 +13,9 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       PullCommand.class, UnpackCommand.class, ImagesCommand.class, InspectCommand.class,
-      TagCommand.class, RmiCommand.class, ImageCommand.class, SystemCommand.class,
-      PruneCommand.Gc.class, VerifyCommand.class, SaveCommand.class, LoadCommand.class,
-      InfoCommand.class, LoginCommand.class, LogoutCommand.class
+      TagCommand.class, RmiCommand.class, SaveCommand.class, LoadCommand.class,
+      LoginCommand.class, LogoutCommand.class, ImageCommand.class, SystemCommand.class,
+      PruneCommand.Gc.class, VerifyCommand.class, InfoCommand.class
     },
     footer = {
       "",
