@@ -24,19 +24,22 @@ import picocli.CommandLine.Spec;
 final class PruneCommand {
   private PruneCommand() {}
 
-  @Command(
-      name = "prune",
-      mixinStandardHelpOptions = true,
-      description = "Remove dangling images: those no tag names any more.",
-      footer = {"", "Examples:", "  hoist image prune -f"})
-  static final class ImagePrune implements Callable<Integer> {
+  /** What both prunes share: the store options and docker's {@code -f} to skip the question. */
+  abstract static class Confirmed implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin GlobalOptions global;
 
     @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
     boolean force;
+  }
 
+  @Command(
+      name = "prune",
+      mixinStandardHelpOptions = true,
+      description = "Remove dangling images: those no tag names any more.",
+      footer = {"", "Examples:", "  hoist image prune -f"})
+  static final class ImagePrune extends Confirmed {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -61,14 +64,7 @@ final class PruneCommand {
         "Waits for running pulls."
       },
       footer = {"", "Examples:", "  hoist system prune -f"})
-  static final class SystemPrune implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Mixin GlobalOptions global;
-
-    @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
-    boolean force;
-
+  static final class SystemPrune extends Confirmed {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();

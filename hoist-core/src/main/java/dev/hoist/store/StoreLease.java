@@ -74,7 +74,7 @@ public final class StoreLease implements AutoCloseable {
       if (state.sharedHolders == 0) {
         FileChannel channel = open();
         try {
-          state.sharedLock = poll(channel, true);
+          state.sharedLock = FileLocks.poll(channel, true, file);
         } catch (IOException | RuntimeException e) {
           channel.close();
           throw e;
@@ -95,7 +95,7 @@ public final class StoreLease implements AutoCloseable {
     try {
       FileChannel channel = open();
       try {
-        exclusiveLock = poll(channel, false);
+        exclusiveLock = FileLocks.poll(channel, false, file);
       } catch (IOException | RuntimeException e) {
         channel.close();
         throw e;
@@ -123,25 +123,6 @@ public final class StoreLease implements AutoCloseable {
     Files.createDirectories(file.getParent());
     return FileChannel.open(
         file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-  }
-
-  // Polls rather than blocks, as StoreLock does, so that the kernel's per-process view of locks
-  // never reports a false deadlock between processes.
-  private FileLock poll(FileChannel channel, boolean shared) throws IOException {
-    long sleepMillis = 5;
-    while (true) {
-      FileLock lock = channel.tryLock(0, Long.MAX_VALUE, shared);
-      if (lock != null) {
-        return lock;
-      }
-      try {
-        Thread.sleep(sleepMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while waiting for " + file);
-      }
-      sleepMillis = Math.min(sleepMillis * 2, 100);
-    }
   }
 
   /** Releases the lease; later calls do nothing. */

@@ -43,35 +43,13 @@ final class StoreLock implements AutoCloseable {
       Files.createDirectories(key.getParent());
       channel =
           FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      return new StoreLock(jvmLock, channel, lockPolling(channel, lockFile));
+      return new StoreLock(jvmLock, channel, FileLocks.poll(channel, false, lockFile));
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
         channel.close();
       }
       jvmLock.unlock();
       throw e;
-    }
-  }
-
-  /**
-   * Waits for the file lock by polling. A blocking {@code fcntl} wait would let Linux report a
-   * false deadlock ({@code EDEADLK}) when two processes each hold one blob lock on one thread and
-   * wait for the other's on another: the kernel sees processes, not threads.
-   */
-  private static FileLock lockPolling(FileChannel channel, Path lockFile) throws IOException {
-    long sleepMillis = 5;
-    while (true) {
-      FileLock lock = channel.tryLock();
-      if (lock != null) {
-        return lock;
-      }
-      try {
-        Thread.sleep(sleepMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while waiting for " + lockFile);
-      }
-      sleepMillis = Math.min(sleepMillis * 2, 100);
     }
   }
 
