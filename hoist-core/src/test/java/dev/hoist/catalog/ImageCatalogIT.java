@@ -220,6 +220,26 @@ class ImageCatalogIT {
   }
 
   @Test
+  void anImageNamedOnlyByItsIdAsLoadsRecordUntaggedOnesIsDanglingAndPrunable() throws Exception {
+    LocalImage first = images.get(ref("team/first:v1"));
+    hoist.store().refs().tag(first.manifest(), List.of(first.id().toString()));
+    images.remove(ref("team/first:v1"), false); // its names go; the ID-named entry keeps it
+
+    LocalImage untagged = images.get(first.id().toString());
+    assertThat(untagged.tags()).isEmpty();
+    assertThat(untagged.digests()).isEmpty();
+    assertThat(untagged.otherNames()).isEmpty();
+    assertThat(untagged.isDangling()).isTrue();
+    assertThat(hoist.collectGarbage().deletedBlobs()).as("the ID-named entry keeps its blobs").isEmpty();
+
+    Removal removal = images.pruneDangling();
+    assertThat(removal.untagged()).isEmpty();
+    assertThat(removal.deleted().get(0)).isEqualTo(first.id());
+    assertThat(images.find(first.id().toString())).isEmpty();
+    assertThat(hoist.verify(false).ok()).isTrue();
+  }
+
+  @Test
   void garbageCollectionFreesExactlyTheUnreferencedBlobsAndPartialDownloads() throws Exception {
     Set<String> referenced = blobs();
     byte[] stray = "left by an interrupted pull".getBytes();
