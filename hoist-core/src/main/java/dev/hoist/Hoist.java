@@ -169,6 +169,16 @@ public final class Hoist implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where registries' CA and client certificates are looked up (docker's {@code certs.d} layout,
+     * see {@link RegistryClient.Builder#certsDirectories}); {@link
+     * RegistryClient#DEFAULT_CERTS_DIRECTORIES} by default.
+     */
+    public Builder certsDirectories(List<Path> roots) {
+      registry.certsDirectories(roots);
+      return this;
+    }
+
     /** How many blobs download at once across all pulls; 3 by default, as docker. */
     public Builder maxConcurrentDownloads(int n) {
       if (n < 1) {

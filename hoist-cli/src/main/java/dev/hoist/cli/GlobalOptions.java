@@ -21,6 +21,14 @@ final class GlobalOptions {
           "Registry that may use plain HTTP or unverified TLS (repeatable). Loopback always may.")
   List<String> insecureRegistries = new ArrayList<>();
 
+  @Option(
+      names = "--certs-dir",
+      paramLabel = "DIR",
+      description =
+          "Directory in docker's certs.d layout (DIR/HOST[:PORT]/*.crt, client.cert, client.key);"
+              + " repeatable, first match wins (default: /etc/docker/certs.d, /etc/containerd/certs.d).")
+  List<Path> certsDirectories = new ArrayList<>();
+
   @Option(names = "--debug", description = "Log what hoist does and print stack traces of errors.")
   boolean debug;
 
@@ -29,6 +37,9 @@ final class GlobalOptions {
     Hoist.Builder builder = Hoist.builder().insecureRegistries(insecureRegistries);
     if (store != null) {
       builder.store(store);
+    }
+    if (!certsDirectories.isEmpty()) {
+      builder.certsDirectories(certsDirectories);
     }
     return builder;
   }
