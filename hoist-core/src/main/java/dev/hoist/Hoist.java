@@ -9,6 +9,7 @@ import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
 import dev.hoist.pull.Puller;
 import dev.hoist.reference.ImageReference;
+import dev.hoist.registry.ProxySettings;
 import dev.hoist.registry.RegistryClient;
 import dev.hoist.registry.RetryPolicy;
 import dev.hoist.store.OciStore;
@@ -145,7 +146,9 @@ public final class Hoist implements AutoCloseable {
   public static final class Builder {
     private Path store = defaultStore();
     private final RegistryClient.Builder registry =
-        RegistryClient.builder().credentials(CredentialProvider.dockerConfig());
+        RegistryClient.builder()
+            .credentials(CredentialProvider.dockerConfig())
+            .proxies(ProxySettings.fromEnvironment());
     private int maxConcurrentDownloads = 3;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
 
@@ -176,6 +179,15 @@ public final class Hoist implements AutoCloseable {
      */
     public Builder certsDirectories(List<Path> roots) {
       registry.certsDirectories(roots);
+      return this;
+    }
+
+    /**
+     * The HTTP proxies to use; by default {@link ProxySettings#fromEnvironment()}, as docker reads
+     * {@code HTTP_PROXY}, {@code HTTPS_PROXY} and {@code NO_PROXY}.
+     */
+    public Builder proxies(ProxySettings proxies) {
+      registry.proxies(proxies);
       return this;
     }
 

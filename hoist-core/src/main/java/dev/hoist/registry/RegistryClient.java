@@ -54,7 +54,8 @@ public final class RegistryClient {
   private final ConcurrentHashMap<String, AuthSession> sessions = new ConcurrentHashMap<>();
 
   private RegistryClient(Builder b) {
-    this.transport = new Transport(b.connectTimeout, b.requestTimeout, b.stallTimeout, b.userAgent);
+    this.transport = new Transport(b.connectTimeout, b.requestTimeout, b.stallTimeout, b.userAgent,
+        b.proxies == null ? null : new ProxyRules(b.proxies));
     this.retry = b.retry;
     this.credentials = b.credentials;
     this.insecureRegistries = Set.copyOf(b.insecureRegistries);
@@ -390,6 +391,7 @@ public final class RegistryClient {
     private Duration stallTimeout = Duration.ofSeconds(30);
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private List<Path> certsDirectories = DEFAULT_CERTS_DIRECTORIES;
+    private ProxySettings proxies;
 
     private Builder() {}
 
@@ -417,6 +419,15 @@ public final class RegistryClient {
      */
     public Builder certsDirectories(List<Path> roots) {
       this.certsDirectories = List.copyOf(roots);
+      return this;
+    }
+
+    /**
+     * The HTTP proxies to use, with Go's (and docker's) rules; see {@link ProxySettings}. Unset,
+     * the JDK's default proxy selector applies (its {@code http.proxyHost} system properties).
+     */
+    public Builder proxies(ProxySettings proxies) {
+      this.proxies = java.util.Objects.requireNonNull(proxies, "proxies == null");
       return this;
     }
 

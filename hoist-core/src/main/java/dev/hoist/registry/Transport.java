@@ -12,6 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP clients hoist talks through: one for plain HTTP, and one per distinct TLS set-up (a
  * registry's certs.d directory, insecure or not), each built on first use and shared by every
- * registry with that set-up. Redirects are never followed by the JDK: {@link RegistryClient}
- * follows them itself so credentials stay with the registry.
+ * registry with that set-up. Requests go through the configured proxies, if any. Redirects are
+ * never followed by the JDK: {@link RegistryClient} follows them itself so credentials stay with
+ * the registry.
  */
 final class Transport {
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
@@ -30,6 +32,7 @@ final class Transport {
   private final Duration requestTimeout;
   private final Duration stallTimeout;
   private final String userAgent;
+  private final ProxyRules proxies;
   private final TlsContexts tls = new TlsContexts();
   private final Map<TlsKey, HttpClient> clients = new ConcurrentHashMap<>();
   private volatile HttpClient plain;
@@ -37,26 +40,41 @@ final class Transport {
   /** What makes two registries' TLS set-ups the same. */
   private record TlsKey(boolean insecure, Path directory) {}
 
-  Transport(Duration connectTimeout, Duration requestTimeout, Duration stallTimeout, String userAgent) {
+  /** {@code proxies} null: the JDK's default proxy selector (its {@code http.proxyHost} properties). */
+  Transport(
+      Duration connectTimeout, Duration requestTimeout, Duration stallTimeout, String userAgent,
+      ProxyRules proxies) {
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
     this.stallTimeout = stallTimeout;
     this.userAgent = userAgent;
+    this.proxies = proxies;
   }
 
   private HttpClient.Builder builder() {
-    return HttpClient.newBuilder()
+    HttpClient.Builder b = HttpClient.newBuilder()
         .connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_2);
+    if (proxies != null) {
+      b.proxy(proxies);
+    }
+    return b;
   }
 
-  /** A request builder with hoist's defaults: timeout, User-Agent, HTTP/1.1 for plain HTTP. */
+  /**
+   * A request builder with hoist's defaults: timeout, User-Agent, HTTP/1.1 for plain HTTP, and
+   * the proxy's credentials when the request goes through a proxy that wants them.
+   */
   HttpRequest.Builder request(URI uri) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri).timeout(requestTimeout).header("User-Agent", userAgent);
     if ("http".equals(uri.getScheme())) {
       b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-HTTP registries
+    }
+    if (proxies != null) {
+      // The JDK sends Proxy-* headers only to the proxy: never directly or through a tunnel.
+      proxies.authorization(uri).ifPresent(a -> b.header("Proxy-Authorization", a));
     }
     return b;
   }
@@ -68,6 +86,11 @@ final class Transport {
    */
   HttpResponse<InputStream> send(HttpRequest request, RegistryTls tls) throws IOException {
     String registry = tls.registry();
+    Optional<String> refusal = proxies == null ? Optional.empty() : proxies.refusal(request.uri());
+    if (refusal.isPresent()) {
+      throw new UnreachableRegistryException("cannot reach registry " + registry + ": "
+          + refusal.get() + " (" + request.method() + " " + Redact.uri(request.uri()) + ")", registry, null);
+    }
     HttpClient client = client(request.uri(), tls); // a broken certs.d directory fails here
     HttpResponse<InputStream> response;
     try {
@@ -85,14 +108,14 @@ final class Transport {
     } catch (ConnectException e) {
       String why = isUnknownHost(e) ? "unknown host" : "connection refused";
       throw new UnreachableRegistryException(
-          "cannot reach registry " + registry + ": " + why + " (" + request.method() + " "
+          "cannot reach registry " + registry + ": " + why + via(request) + " (" + request.method() + " "
               + Redact.uri(request.uri()) + ")",
           registry,
           e);
     } catch (IOException e) {
       if (isUnknownHost(e)) {
         throw new UnreachableRegistryException(
-            "cannot reach registry " + registry + ": unknown host" + " ("
+            "cannot reach registry " + registry + ": unknown host" + via(request) + " ("
                 + request.method() + " " + Redact.uri(request.uri()) + ")", registry, e);
       }
       SSLException ssl = sslCause(e);
@@ -101,7 +124,27 @@ final class Transport {
       }
       throw unreachable(registry, request, describe(e), e);
     }
+    if (response.statusCode() == 407) {
+      response.body().close();
+      throw new UnreachableRegistryException("cannot reach registry " + registry + ": the proxy"
+          + proxyOf(request).map(p -> " " + p).orElse("") + " wants credentials or refused them"
+          + " (HTTP 407 Proxy Authentication Required; " + request.method() + " "
+          + Redact.uri(request.uri()) + ")", registry, null);
+    }
     return response;
+  }
+
+  /** {@code " through proxy http://host:port"} when the request went through one, else empty. */
+  private String via(HttpRequest request) {
+    return proxyOf(request).map(p -> " through proxy " + p).orElse("");
+  }
+
+  private Optional<ProxyUrl> proxyOf(HttpRequest request) {
+    try {
+      return proxies == null ? Optional.empty() : proxies.proxyFor(request.uri());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static SSLException sslCause(Throwable e) {
@@ -113,10 +156,10 @@ final class Transport {
     return null;
   }
 
-  private static RegistryException unreachable(
+  private RegistryException unreachable(
       String registry, HttpRequest request, String why, Exception cause) {
     return new RegistryException(
-        "cannot reach registry " + registry + ": " + why + " (" + request.method() + " "
+        "cannot reach registry " + registry + ": " + why + via(request) + " (" + request.method() + " "
             + Redact.uri(request.uri()) + ")",
         registry,
         cause);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hoist.Hoist;
 import dev.hoist.auth.CredentialProvider;
+import dev.hoist.registry.ProxySettings;
 import dev.hoist.registry.RegistryException;
 import dev.hoist.registry.TlsException;
 import dev.hoist.testing.LocalRegistry;
@@ -56,6 +57,7 @@ class TlsPullIT {
     return Hoist.builder()
         .store(store)
         .credentials(CredentialProvider.anonymous())
+        .proxies(ProxySettings.NONE)
         .certsDirectories(List.of(certsDir));
   }
 
