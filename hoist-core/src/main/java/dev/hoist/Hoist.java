@@ -15,6 +15,7 @@ import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
 import dev.hoist.pull.Puller;
 import dev.hoist.reference.ImageReference;
+import dev.hoist.registry.ProxySettings;
 import dev.hoist.registry.RegistryClient;
 import dev.hoist.registry.RetryPolicy;
 import dev.hoist.store.OciStore;
@@ -185,11 +186,19 @@ public final class Hoist implements AutoCloseable {
     };
   }
 
+  /** A configuration file's {@code proxies}: they replace the environment's, as in docker. */
+  static ProxySettings proxySettings(HoistSettings.Proxies proxies) {
+    return new ProxySettings(proxies.httpProxy().orElse(""), proxies.httpsProxy().orElse(""),
+        proxies.noProxy().orElse(""));
+  }
+
   /** Configures a {@link Hoist}; every default is here. */
   public static final class Builder {
     private Path store = defaultStore();
     private final RegistryClient.Builder registry =
-        RegistryClient.builder().credentials(CredentialProvider.dockerConfig());
+        RegistryClient.builder()
+            .credentials(CredentialProvider.dockerConfig())
+            .proxies(ProxySettings.fromEnvironment());
     private int maxConcurrentDownloads = 3;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
 
@@ -210,6 +219,25 @@ public final class Hoist implements AutoCloseable {
     /** Registries ({@code host[:port]}) that may use plain HTTP or unverified TLS. */
     public Builder insecureRegistries(Collection<String> registries) {
       registry.insecureRegistries(registries);
+      return this;
+    }
+
+    /**
+     * Where registries' CA and client certificates are looked up (docker's {@code certs.d} layout,
+     * see {@link RegistryClient.Builder#certsDirectories}); {@link
+     * RegistryClient#DEFAULT_CERTS_DIRECTORIES} by default.
+     */
+    public Builder certsDirectories(List<Path> roots) {
+      registry.certsDirectories(roots);
+      return this;
+    }
+
+    /**
+     * The HTTP proxies to use; by default {@link ProxySettings#fromEnvironment()}, as docker reads
+     * {@code HTTP_PROXY}, {@code HTTPS_PROXY} and {@code NO_PROXY}.
+     */
+    public Builder proxies(ProxySettings proxies) {
+      registry.proxies(proxies);
       return this;
     }
 
@@ -255,6 +283,8 @@ public final class Hoist implements AutoCloseable {
       settings.insecureRegistries().ifPresent(this::insecureRegistries);
       settings.maxConcurrentDownloads().ifPresent(this::maxConcurrentDownloads);
       settings.maxDownloadAttempts().ifPresent(this::maxDownloadAttempts);
+      settings.certsDirectories().ifPresent(this::certsDirectories);
+      settings.proxies().map(Hoist::proxySettings).ifPresent(this::proxies);
       return this;
     }
 

@@ -2,10 +2,13 @@ package dev.hoist;
 
 import dev.hoist.auth.Credential;
 import dev.hoist.auth.CredentialStore;
+import dev.hoist.registry.ProxySettings;
 import dev.hoist.registry.RegistryClient;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -103,7 +106,8 @@ public final class RegistryLogin {
     private final RegistryClient.Builder registry =
         RegistryClient.builder()
             .connectTimeout(Duration.ofSeconds(15)) // docker's login client times out after 15 s
-            .requestTimeout(Duration.ofSeconds(15));
+            .requestTimeout(Duration.ofSeconds(15))
+            .proxies(ProxySettings.fromEnvironment());
     private CredentialStore store;
 
     private Builder() {}
@@ -117,6 +121,29 @@ public final class RegistryLogin {
     /** Registries ({@code host[:port]}) that may use plain HTTP or unverified TLS. */
     public Builder insecureRegistries(Collection<String> registries) {
       registry.insecureRegistries(registries);
+      return this;
+    }
+
+    /** Where per-registry CA and client certificates live (docker's {@code certs.d} layout). */
+    public Builder certsDirectories(List<Path> roots) {
+      registry.certsDirectories(roots);
+      return this;
+    }
+
+    /** The HTTP proxies to use; {@link ProxySettings#fromEnvironment()} by default. */
+    public Builder proxies(ProxySettings proxies) {
+      registry.proxies(proxies);
+      return this;
+    }
+
+    /**
+     * Applies a configuration file's insecure registries, certificate directories and proxies;
+     * later setter calls override them.
+     */
+    public Builder settings(dev.hoist.config.HoistSettings settings) {
+      settings.insecureRegistries().ifPresent(this::insecureRegistries);
+      settings.certsDirectories().ifPresent(this::certsDirectories);
+      settings.proxies().map(Hoist::proxySettings).ifPresent(this::proxies);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.hoist.cli;
 
 import dev.hoist.Hoist;
+import dev.hoist.RegistryLogin;
 import dev.hoist.config.ConfigFile;
 import dev.hoist.config.HoistSettings;
 import java.io.IOException;
@@ -24,6 +25,14 @@ final class GlobalOptions {
           "Registry that may use plain HTTP or unverified TLS (repeatable). Loopback always may.")
   List<String> insecureRegistries = new ArrayList<>();
 
+  @Option(
+      names = "--certs-dir",
+      paramLabel = "DIR",
+      description =
+          "Directory in docker's certs.d layout (DIR/HOST[:PORT]/*.crt, client.cert, client.key);"
+              + " repeatable, first match wins (default: /etc/docker/certs.d, /etc/containerd/certs.d).")
+  List<Path> certsDirectories = new ArrayList<>();
+
   @Option(names = "--debug", description = "Log what hoist does and print stack traces of errors.")
   boolean debug;
 
@@ -38,6 +47,18 @@ final class GlobalOptions {
     return config != null ? ConfigFile.read(config) : ConfigFile.readIfExists(ConfigFile.defaultPath());
   }
 
+  /** A {@link RegistryLogin.Builder} set up from the configuration file, then these options. */
+  RegistryLogin.Builder login() throws IOException {
+    RegistryLogin.Builder builder = RegistryLogin.builder().settings(settings());
+    if (!insecureRegistries.isEmpty()) {
+      builder.insecureRegistries(insecureRegistries);
+    }
+    if (!certsDirectories.isEmpty()) {
+      builder.certsDirectories(certsDirectories);
+    }
+    return builder;
+  }
+
   /** A {@link Hoist.Builder} set up from the configuration file, then these options over it. */
   Hoist.Builder hoist() throws IOException {
     Hoist.Builder builder = Hoist.builder().settings(settings());
@@ -46,6 +67,9 @@ final class GlobalOptions {
     }
     if (store != null) {
       builder.store(store);
+    }
+    if (!certsDirectories.isEmpty()) {
+      builder.certsDirectories(certsDirectories);
     }
     return builder;
   }

@@ -8,11 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,15 +53,7 @@ final class LoginCommand implements Callable<Integer> {
   @Option(names = "--password-stdin", description = "Take the password or token from stdin.")
   boolean passwordStdin;
 
-  @Option(
-      names = "--insecure-registry",
-      paramLabel = "HOST[:PORT]",
-      description =
-          "Registry that may use plain HTTP or unverified TLS (repeatable). Loopback always may.")
-  List<String> insecureRegistries = new ArrayList<>();
-
-  @Option(names = "--debug", description = "Log what hoist does and print stack traces of errors.")
-  boolean debug;
+  @Mixin GlobalOptions global; // --insecure-registry, --certs-dir, --config (--store unused)
 
   @Parameters(
       arity = "0..1",
@@ -88,7 +79,7 @@ final class LoginCommand implements Callable<Integer> {
       password = readStdin(System.in);
     }
     String address = CredentialStore.serverAddress(server);
-    RegistryLogin login = RegistryLogin.builder().insecureRegistries(insecureRegistries).build();
+    RegistryLogin login = global.login().build();
     Credential credential = credential(login, address);
     RegistryLogin.Result result = login.login(address, credential);
     if (result.helper().isEmpty()) {

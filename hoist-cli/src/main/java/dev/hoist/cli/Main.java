@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code hoist} command line. The only place that calls {@link System#exit}. */
 public final class Main {
+  private static final String TUNNELING = "jdk.http.auth.tunneling.disabledSchemes";
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -17,6 +19,11 @@ public final class Main {
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    // docker sends a proxy URL's credentials through HTTPS tunnels too; the JDK does only when
+    // Basic is not disabled for tunnels, as it is by default. A java -D setting still wins.
+    if (System.getProperty(TUNNELING) == null) {
+      System.setProperty(TUNNELING, "");
+    }
     return commandLine(args).execute(args);
   }
 

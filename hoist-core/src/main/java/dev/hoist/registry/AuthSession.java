@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,20 +90,19 @@ final class AuthSession {
     }
   }
 
-  /** Docker's order: HTTPS, then plain HTTP only for an insecure registry whose TLS failed. */
+  /**
+   * Docker's order: HTTPS, then plain HTTP only for an insecure registry whose TLS handshake
+   * failed. A secure registry's TLS failure says, in docker's words, what to do about it.
+   */
   private HttpResponse<InputStream> pingTlsFirst() throws IOException {
     URI https = endpoint.base("https");
     try {
       HttpResponse<InputStream> response = sendPing(https);
       base = https;
       return response;
-    } catch (SSLException e) {
-      if (!endpoint.insecure()) {
-        throw new RegistryException(
-            "TLS handshake with registry " + endpoint.name() + " failed: " + e.getMessage()
-                + " (if it serves plain HTTP, mark it insecure)",
-            endpoint.name(),
-            e);
+    } catch (RegistryException e) {
+      if (!endpoint.insecure() || !TlsFailures.isTls(e)) {
+        throw e;
       }
       log.debug("{} is insecure and TLS failed ({}); using plain HTTP", endpoint.name(), e.getMessage());
       URI http = endpoint.base("http");
@@ -142,7 +140,7 @@ final class AuthSession {
 
   private HttpResponse<InputStream> sendPing(URI base) throws IOException {
     HttpRequest request = transport.request(base.resolve("/v2/")).GET().build();
-    return transport.send(request, endpoint.insecure(), endpoint.name());
+    return transport.send(request, endpoint.tls());
   }
 
   /** The challenges of the registry's answer to the ping; empty when it wants no authentication. */
@@ -238,7 +236,7 @@ final class AuthSession {
             ? oauthRequest(realmUri, service, scope, cred.get())
             : getTokenRequest(realmUri, service, scope, cred);
     HttpResponse<InputStream> response =
-        transport.send(request, endpoint.insecure(), endpoint.name());
+        transport.send(request, endpoint.tls());
     byte[] body;
     try (InputStream in = response.body()) {
       body = in.readNBytes(TOKEN_BODY_LIMIT);

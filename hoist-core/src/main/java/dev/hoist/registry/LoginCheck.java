@@ -73,7 +73,7 @@ final class LoginCheck {
       request.header("Authorization", authorization);
     }
     HttpResponse<InputStream> response =
-        transport.send(request.build(), session.endpoint().insecure(), registry);
+        transport.send(request.build(), session.endpoint().tls());
     try (InputStream body = response.body()) {
       body.readNBytes(ErrorBodies.LIMIT);
     }
@@ -107,7 +107,7 @@ final class LoginCheck {
     HttpRequest request = credential.isIdentityToken()
         ? refreshTokenRequest(transport, realm, service, credential)
         : passwordTokenRequest(transport, realm, service, credential);
-    HttpResponse<InputStream> response = transport.send(request, session.endpoint().insecure(), registry);
+    HttpResponse<InputStream> response = transport.send(request, session.endpoint().tls());
     byte[] body;
     try (InputStream in = response.body()) {
       body = in.readNBytes(AuthSession.TOKEN_BODY_LIMIT);

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -32,6 +33,14 @@ import java.util.regex.Pattern;
  * every registry it has talked to.
  */
 public final class RegistryClient {
+  /**
+   * Where registries' certificates are looked up unless {@link Builder#certsDirectories} says
+   * otherwise: docker's {@code /etc/docker/certs.d}, then containerd's {@code
+   * /etc/containerd/certs.d} (only its docker-style {@code *.crt}, {@code *.cert} and {@code *.key}
+   * files; {@code hosts.toml} is not read).
+   */
+  public static final List<Path> DEFAULT_CERTS_DIRECTORIES = CertsDirectory.DEFAULT_ROOTS;
+
   /** Manifests larger than this are refused before parsing (containerd's limit). */
   public static final int MAX_MANIFEST_BYTES = 4 << 20;
 
@@ -42,13 +51,16 @@ public final class RegistryClient {
   private final RetryPolicy retry;
   private final CredentialProvider credentials;
   private final Set<String> insecureRegistries;
+  private final CertsDirectory certs;
   private final ConcurrentHashMap<String, AuthSession> sessions = new ConcurrentHashMap<>();
 
   private RegistryClient(Builder b) {
-    this.transport = new Transport(b.connectTimeout, b.requestTimeout, b.stallTimeout, b.userAgent);
+    this.transport = new Transport(b.connectTimeout, b.requestTimeout, b.stallTimeout, b.userAgent,
+        b.proxies == null ? null : new ProxyRules(b.proxies));
     this.retry = b.retry;
     this.credentials = b.credentials;
     this.insecureRegistries = Set.copyOf(b.insecureRegistries);
+    this.certs = new CertsDirectory(b.certsDirectories);
   }
 
   public static Builder builder() {
@@ -233,7 +245,7 @@ public final class RegistryClient {
     URI current = url;
     for (int hops = 0; hops <= MAX_REDIRECTS; hops++) {
       HttpRequest request = transport.request(current).GET().build();
-      HttpResponse<InputStream> response = transport.send(request, false, current.getHost());
+      HttpResponse<InputStream> response = transport.send(request, RegistryTls.verified(current.getHost()));
       int status = response.statusCode();
       if (status == 200) {
         return new BlobStream(response.body(), 0, response.headers().firstValueAsLong("Content-Length").orElse(-1));
@@ -243,7 +255,7 @@ public final class RegistryClient {
         throw new RegistryException("fetching a layer from " + Redact.uri(current) + " failed: HTTP " + status,
             registry, status, List.of());
       }
-      current = redirectTarget(registry, current, response);
+      current = redirectTarget(registry, false, current, response);
     }
     throw new RegistryException("too many redirects fetching " + Redact.uri(url), registry, 0, List.of());
   }
@@ -312,7 +324,7 @@ public final class RegistryClient {
 
   private AuthSession session(String registry) {
     return sessions.computeIfAbsent(
-        registry, r -> new AuthSession(RegistryEndpoint.of(r, insecureRegistries), transport, credentials));
+        registry, r -> new AuthSession(RegistryEndpoint.of(r, insecureRegistries, certs), transport, credentials));
   }
 
   /**
@@ -340,7 +352,7 @@ public final class RegistryClient {
         session.authorization(scope).ifPresent(a -> request.header("Authorization", a));
       }
       HttpResponse<InputStream> response =
-          transport.send(request.build(), session.endpoint().insecure(), session.endpoint().name());
+          transport.send(request.build(), session.endpoint().tls());
       int status = response.statusCode();
       if (status == 401 && !rechallenged && session.endpoint().isSameHost(current, base)) {
         rechallenged = true;
@@ -353,7 +365,7 @@ public final class RegistryClient {
         return response;
       }
       response.body().close();
-      current = redirectTarget(session.endpoint().name(), current, response);
+      current = redirectTarget(session.endpoint().name(), session.endpoint().insecure(), current, response);
       hops++;
     }
     throw new RegistryException(
@@ -367,8 +379,12 @@ public final class RegistryClient {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
 
-  private static URI redirectTarget(String registry, URI from, HttpResponse<?> response)
-      throws RegistryException {
+  /**
+   * Where a redirect leads. From {@code https} to {@code http} only for an insecure registry: a
+   * secure one must not be downgraded by whoever can answer for it.
+   */
+  private static URI redirectTarget(
+      String registry, boolean insecure, URI from, HttpResponse<?> response) throws RegistryException {
     String location = response.headers().firstValue("Location").orElse("");
     URI target;
     try {
@@ -382,9 +398,10 @@ public final class RegistryClient {
           "registry " + registry + " sent an invalid redirect from " + Redact.uri(from),
           registry, response.statusCode(), List.of());
     }
-    if (from.getScheme().equals("https") && target.getScheme().equals("http")) {
+    if (from.getScheme().equals("https") && target.getScheme().equals("http") && !insecure) {
       throw new RegistryException(
-          "refusing redirect from https to http (" + Redact.uri(target) + ") from registry " + registry,
+          "refusing redirect from https to http (" + Redact.uri(target) + ") from registry " + registry
+              + ": only registries marked insecure may send hoist to plain HTTP",
           registry, response.statusCode(), List.of());
     }
     return target;
@@ -399,6 +416,8 @@ public final class RegistryClient {
     private String userAgent = "hoist/0.1";
     private Duration stallTimeout = Duration.ofSeconds(30);
     private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private List<Path> certsDirectories = DEFAULT_CERTS_DIRECTORIES;
+    private ProxySettings proxies;
 
     private Builder() {}
 
@@ -414,6 +433,27 @@ public final class RegistryClient {
      */
     public Builder insecureRegistries(Collection<String> registries) {
       this.insecureRegistries = List.copyOf(registries);
+      return this;
+    }
+
+    /**
+     * Where registries' CA and client certificates are looked up, in docker's {@code certs.d}
+     * layout: for registry {@code host[:port]}, the directory of that name in the first of {@code
+     * roots} that has one, with {@code *.crt} CA certificates (trusted in addition to the system's)
+     * and {@code *.cert} client certificates with their {@code *.key}. Replaces the default, {@link
+     * #DEFAULT_CERTS_DIRECTORIES}; an empty list reads none.
+     */
+    public Builder certsDirectories(List<Path> roots) {
+      this.certsDirectories = List.copyOf(roots);
+      return this;
+    }
+
+    /**
+     * The HTTP proxies to use, with Go's (and docker's) rules; see {@link ProxySettings}. Unset,
+     * the JDK's default proxy selector applies (its {@code http.proxyHost} system properties).
+     */
+    public Builder proxies(ProxySettings proxies) {
+      this.proxies = java.util.Objects.requireNonNull(proxies, "proxies == null");
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.hoist.registry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -10,20 +11,33 @@ import java.util.Set;
  * Where a registry named in image references is reached: {@code docker.io} is served by
  * {@code registry-1.docker.io}; every other name is its own host. HTTPS is always tried first;
  * plain HTTP (and unverified TLS) only for loopback addresses, which docker always treats as
- * insecure, and for registries the user named insecure.
+ * insecure, and for registries the user named insecure. {@link #tls()} says how TLS is set up for
+ * it: verified or not, and the certs.d directory named after it, if there is one.
  */
-record RegistryEndpoint(String name, String host, boolean insecure) {
+record RegistryEndpoint(String name, String host, RegistryTls tls) {
 
   static final String DOCKER_HUB = "docker.io";
   static final String DOCKER_HUB_HOST = "registry-1.docker.io";
 
   static RegistryEndpoint of(String registryName, Set<String> insecureRegistries) {
+    return of(registryName, insecureRegistries, new CertsDirectory(List.of()));
+  }
+
+  static RegistryEndpoint of(
+      String registryName, Set<String> insecureRegistries, CertsDirectory certs) {
     String host = registryName.equals(DOCKER_HUB) ? DOCKER_HUB_HOST : registryName;
     boolean insecure =
         insecureRegistries.contains(registryName)
             || insecureRegistries.contains(host)
             || isLoopback(host);
-    return new RegistryEndpoint(registryName, host, insecure);
+    RegistryTls tls = new RegistryTls(
+        registryName, insecure, certs.find(registryName), certs.suggested(registryName));
+    return new RegistryEndpoint(registryName, host, tls);
+  }
+
+  /** Whether plain HTTP and unverified TLS are allowed. */
+  boolean insecure() {
+    return tls.insecure();
   }
 
   URI base(String scheme) {

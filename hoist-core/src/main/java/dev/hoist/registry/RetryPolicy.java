@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Worth retrying: no response at all, a dropped or stalled connection, HTTP 408, 429 and 5xx.
  * Not worth it: refusals (401, 403, 404 and other 4xx), bytes that are not the content asked for,
- * and an interrupted pull.
+ * TLS that cannot work as configured, and an interrupted pull.
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff) {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -36,7 +36,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff) {
   public boolean isRetryable(IOException e) {
     if (e instanceof InterruptedIOException
         || e instanceof DigestMismatchException
-        || e instanceof UnreachableRegistryException) {
+        || e instanceof UnreachableRegistryException
+        || e instanceof TlsException) {
       return false;
     }
     if (e instanceof RegistryException r) {

@@ -9,67 +9,98 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
+import java.nio.file.Path;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The two HTTP clients hoist talks through: one that verifies TLS against the system trust store,
- * and one, built only when a registry is insecure, that does not. Redirects are never followed by
- * the JDK: {@link RegistryClient} follows them itself so credentials stay with the registry.
+ * The HTTP clients hoist talks through: one for plain HTTP, and one per distinct TLS set-up (a
+ * registry's certs.d directory, insecure or not), each built on first use and shared by every
+ * registry with that set-up. Requests go through the configured proxies, if any. Redirects are
+ * never followed by the JDK: {@link RegistryClient} follows them itself so credentials stay with
+ * the registry.
  */
 final class Transport {
+  private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
   private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final Duration stallTimeout;
   private final String userAgent;
-  private volatile HttpClient verified;
-  private volatile HttpClient unverified;
+  private final ProxyRules proxies;
+  private final TlsContexts tls = new TlsContexts();
+  private final Map<TlsKey, HttpClient> clients = new ConcurrentHashMap<>();
   private volatile HttpClient plain;
 
-  Transport(Duration connectTimeout, Duration requestTimeout, Duration stallTimeout, String userAgent) {
+  /** What makes two registries' TLS set-ups the same. */
+  private record TlsKey(boolean insecure, Path directory) {}
+
+  /** {@code proxies} null: the JDK's default proxy selector (its {@code http.proxyHost} properties). */
+  Transport(
+      Duration connectTimeout, Duration requestTimeout, Duration stallTimeout, String userAgent,
+      ProxyRules proxies) {
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
     this.stallTimeout = stallTimeout;
     this.userAgent = userAgent;
+    this.proxies = proxies;
   }
 
   private HttpClient.Builder builder() {
-    return HttpClient.newBuilder()
+    HttpClient.Builder b = HttpClient.newBuilder()
         .connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_2);
+    if (proxies != null) {
+      b.proxy(proxies);
+    }
+    return b;
   }
 
-  /** A request builder with hoist's defaults: timeout, User-Agent, HTTP/1.1 for plain HTTP. */
+  /**
+   * A request builder with hoist's defaults: timeout, User-Agent, HTTP/1.1 for plain HTTP, and
+   * the proxy's credentials when the request goes through a proxy that wants them.
+   */
   HttpRequest.Builder request(URI uri) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri).timeout(requestTimeout).header("User-Agent", userAgent);
     if ("http".equals(uri.getScheme())) {
       b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-HTTP registries
     }
+    if (proxies != null) {
+      // The JDK sends Proxy-* headers only to the proxy: never directly or through a tunnel.
+      proxies.authorization(uri).ifPresent(a -> b.header("Proxy-Authorization", a));
+    }
     return b;
   }
 
   /**
-   * Sends {@code request}; {@code insecure} skips TLS verification. Transport failures become a
-   * {@link RegistryException} naming the registry and what failed.
+   * Sends {@code request} with the TLS set-up of {@code tls}. Transport failures become a {@link
+   * RegistryException} naming the registry and what failed; TLS failures that another attempt
+   * cannot mend, a {@link TlsException}.
    */
-  HttpResponse<InputStream> send(HttpRequest request, boolean insecure, String registry)
-      throws IOException {
+  HttpResponse<InputStream> send(HttpRequest request, RegistryTls tls) throws IOException {
+    String registry = tls.registry();
+    Optional<String> refusal = proxies == null ? Optional.empty() : proxies.refusal(request.uri());
+    if (refusal.isPresent()) {
+      throw new UnreachableRegistryException("cannot reach registry " + registry + ": "
+          + refusal.get() + " (" + request.method() + " " + Redact.uri(request.uri()) + ")", registry, null);
+    }
+    HttpClient client = client(request.uri(), tls); // a broken certs.d directory fails here
+    HttpResponse<InputStream> response;
     try {
-      return client(request.uri(), insecure)
+      response = client
           .send(request, BodyStream.handler(stallTimeout, request.method() + " " + Redact.uri(request.uri())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted: " + request.method() + " " + request.uri());
     } catch (SSLException e) {
-      throw e; // the caller decides whether plain HTTP is allowed
+      throw TlsFailures.of(e, request, tls);
     } catch (HttpConnectTimeoutException e) {
       throw unreachable(registry, request, "connection timed out", e);
     } catch (HttpTimeoutException e) {
@@ -77,24 +108,58 @@ final class Transport {
     } catch (ConnectException e) {
       String why = isUnknownHost(e) ? "unknown host" : "connection refused";
       throw new UnreachableRegistryException(
-          "cannot reach registry " + registry + ": " + why + " (" + request.method() + " "
+          "cannot reach registry " + registry + ": " + why + via(request) + " (" + request.method() + " "
               + Redact.uri(request.uri()) + ")",
           registry,
           e);
     } catch (IOException e) {
       if (isUnknownHost(e)) {
         throw new UnreachableRegistryException(
-            "cannot reach registry " + registry + ": unknown host (" + request.method() + " "
-                + Redact.uri(request.uri()) + ")", registry, e);
+            "cannot reach registry " + registry + ": unknown host" + via(request) + " ("
+                + request.method() + " " + Redact.uri(request.uri()) + ")", registry, e);
+      }
+      SSLException ssl = sslCause(e);
+      if (ssl != null) {
+        throw TlsFailures.of(ssl, request, tls);
       }
       throw unreachable(registry, request, describe(e), e);
     }
+    if (response.statusCode() == 407) {
+      response.body().close();
+      throw new UnreachableRegistryException("cannot reach registry " + registry + ": the proxy"
+          + proxyOf(request).map(p -> " " + p).orElse("") + " wants credentials or refused them"
+          + " (HTTP 407 Proxy Authentication Required; " + request.method() + " "
+          + Redact.uri(request.uri()) + ")", registry, null);
+    }
+    return response;
   }
 
-  private static RegistryException unreachable(
+  /** {@code " through proxy http://host:port"} when the request went through one, else empty. */
+  private String via(HttpRequest request) {
+    return proxyOf(request).map(p -> " through proxy " + p).orElse("");
+  }
+
+  private Optional<ProxyUrl> proxyOf(HttpRequest request) {
+    try {
+      return proxies == null ? Optional.empty() : proxies.proxyFor(request.uri());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static SSLException sslCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException ssl) {
+        return ssl;
+      }
+    }
+    return null;
+  }
+
+  private RegistryException unreachable(
       String registry, HttpRequest request, String why, Exception cause) {
     return new RegistryException(
-        "cannot reach registry " + registry + ": " + why + " (" + request.method() + " "
+        "cannot reach registry " + registry + ": " + why + via(request) + " (" + request.method() + " "
             + Redact.uri(request.uri()) + ")",
         registry,
         cause);
@@ -119,87 +184,40 @@ final class Transport {
   }
 
   /**
-   * The client for a request, each built on first use: building one with the system trust store
-   * costs about 0.4 s (the JDK parses every CA certificate), which a pull from a plain-HTTP
-   * registry on loopback should not pay.
+   * The client for a request, each built on first use: a verifying one loads the system trust
+   * store (about 0.4 s), which a pull from a plain-HTTP registry on loopback should not pay.
    */
-  private synchronized HttpClient client(URI uri, boolean insecure) {
+  private HttpClient client(URI uri, RegistryTls tls) throws TlsException {
     if ("http".equals(uri.getScheme())) {
-      if (plain == null) {
-        plain = builder().sslContext(context(REFUSE_ALL)).build(); // never used for TLS
-      }
-      return plain;
-    }
-    if (insecure) {
-      if (unverified == null) {
-        unverified = builder().sslContext(context(TRUST_ALL)).build();
-      }
-      return unverified;
-    }
-    if (verified == null) {
-      verified = builder().build();
-    }
-    return verified;
-  }
-
-  /** TLS without certificate or host-name checks, for registries the user named insecure. */
-  private static final X509ExtendedTrustManager TRUST_ALL = trustManager(true);
-
-  /** A client for plain HTTP needs a TLS context; this one accepts no server at all. */
-  private static final X509ExtendedTrustManager REFUSE_ALL = trustManager(false);
-
-  private static X509ExtendedTrustManager trustManager(boolean trust) {
-    return new X509ExtendedTrustManager() {
-      private void check() throws java.security.cert.CertificateException {
-        if (!trust) {
-          throw new java.security.cert.CertificateException("plain-HTTP client: no TLS");
+      HttpClient p = plain;
+      if (p == null) {
+        synchronized (this) {
+          if (plain == null) {
+            plain = builder().sslContext(TlsContexts.refuseAll()).build(); // never used for TLS
+          }
+          p = plain;
         }
       }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] c, String a) throws java.security.cert.CertificateException {
-        check();
+      return p;
+    }
+    TlsKey key = new TlsKey(tls.insecure(), tls.directory().orElse(null));
+    HttpClient client = clients.get(key);
+    if (client != null) {
+      return client;
+    }
+    synchronized (this) {
+      client = clients.get(key);
+      if (client == null) {
+        CertsDirectory.Contents contents = null;
+        if (key.directory() != null) {
+          contents = CertsDirectory.read(key.directory(), tls.registry());
+          log.debug("TLS for {}: {} CA certificates and {} client certificates from {}", tls.registry(),
+              contents.authorities().size(), contents.clients().size(), key.directory());
+        }
+        client = builder().sslContext(this.tls.context(key.insecure(), contents)).build();
+        clients.put(key, client);
       }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] c, String a) throws java.security.cert.CertificateException {
-        check();
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) throws java.security.cert.CertificateException {
-        check();
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) throws java.security.cert.CertificateException {
-        check();
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) throws java.security.cert.CertificateException {
-        check();
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) throws java.security.cert.CertificateException {
-        check();
-      }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
-  }
-
-  private static SSLContext context(TrustManager trustManager) {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new javax.net.ssl.KeyManager[0], new TrustManager[] {trustManager}, new SecureRandom());
-      return context;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("cannot create a TLS context", e);
+      return client;
     }
   }
 }

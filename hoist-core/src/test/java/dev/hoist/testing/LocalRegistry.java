@@ -18,8 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real CNCF distribution registry ({@code docker-registry serve}, Debian package {@code
- * docker-registry}) on a free port of 127.0.0.1, with filesystem storage in a fresh temp dir and
- * deletes enabled. {@link #close()} stops the process and deletes the temp dir.
+ * docker-registry}) on a free port of 127.0.0.1 (or another address of this machine), with
+ * filesystem storage in a fresh temp dir and deletes enabled; plain HTTP, or TLS with a
+ * certificate from a {@link TestCa} and, if asked, client certificates required ({@code
+ * http.tls.clientcas}). {@link #close()} stops the process and deletes the temp dir.
  *
  * <p>The binary is {@code $HOIST_TEST_REGISTRY} or {@code docker-registry} on the PATH. Its log is
  * {@link #logFile()}; startup failures quote its tail.
@@ -43,15 +45,28 @@ public final class LocalRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * Where and how the registry listens: {@code tls} is the YAML of {@code http.tls} (empty for
+   * plain HTTP); {@code pushCertDir}, when not null, holds the client certificate skopeo pushes with.
+   */
+  private record Serving(String address, String tls, Path pushCertDir) {
+    static final Serving LOOPBACK = new Serving("127.0.0.1", "", null);
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger SERVERS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private final Path dir;
   private final Process process;
+  private final Serving serving;
   private final int port;
   private final String pushCredentials;
   private final Thread shutdownHook;
 
-  private LocalRegistry(Path dir, Process process, int port, String pushCredentials) {
+  private LocalRegistry(Path dir, Process process, Serving serving, int port, String pushCredentials) {
     this.dir = dir;
     this.process = process;
+    this.serving = serving;
     this.port = port;
     this.pushCredentials = pushCredentials;
     // A JVM killed by a test timeout never calls close(); don't leave the registry running.
@@ -62,6 +77,51 @@ public final class LocalRegistry implements AutoCloseable {
   /** A registry anyone may pull from and push to. */
   public static LocalRegistry anonymous() throws IOException {
     return start("", null, dir -> {});
+  }
+
+  /** A registry anyone may use, serving plain HTTP on {@code address}, an address of this machine. */
+  public static LocalRegistry anonymousOn(String address) throws IOException {
+    return start("", null, dir -> {}, new Serving(address, "", null));
+  }
+
+  /**
+   * A registry serving TLS on {@code address} with a certificate {@code ca} issues for {@code
+   * names}, {@code localhost}, {@code address} and 127.0.0.1.
+   */
+  public static LocalRegistry withTls(TestCa ca, String address, List<String> names) throws IOException {
+    return start("", null, dir -> {}, tls(ca, address, names, false));
+  }
+
+  /**
+   * Like {@link #withTls}, and every client must present a certificate {@code ca} issued
+   * (distribution's {@code http.tls.clientcas}); {@link #push} presents one.
+   */
+  public static LocalRegistry withClientCertificates(TestCa ca, String address, List<String> names)
+      throws IOException {
+    return start("", null, dir -> {}, tls(ca, address, names, true));
+  }
+
+  private static Serving tls(TestCa ca, String address, List<String> names, boolean clientCas)
+      throws IOException {
+    int n = SERVERS.incrementAndGet();
+    List<String> dns = new ArrayList<>(names);
+    dns.add("localhost");
+    List<String> ips = address.equals("127.0.0.1") ? List.of(address) : List.of(address, "127.0.0.1");
+    TestCa.Issued server = ca.server("registry-" + n, dns, ips);
+    StringBuilder yaml = new StringBuilder()
+        .append("  tls:\n")
+        .append("    certificate: ").append(server.certificate()).append('\n')
+        .append("    key: ").append(server.key()).append('\n');
+    Path pushCerts = null;
+    if (clientCas) {
+      yaml.append("    clientcas:\n      - ").append(ca.certificate()).append('\n');
+      TestCa.Issued pusher = ca.client("pusher-" + n, "hoist-test-pusher", TestCa.KeyForm.PKCS8_EC);
+      pushCerts = server.certificate().resolveSibling("push-certs-" + n);
+      Files.createDirectories(pushCerts);
+      Files.copy(pusher.certificate(), pushCerts.resolve("client.cert"));
+      Files.copy(pusher.key(), pushCerts.resolve("client.key"));
+    }
+    return new Serving(address, yaml.toString(), pushCerts);
   }
 
   /** A registry that wants HTTP Basic auth ({@code auth: htpasswd}, bcrypt) for everything. */
@@ -90,14 +150,24 @@ public final class LocalRegistry implements AutoCloseable {
     return start(auth, TokenIssuer.ADMIN_USER + ":" + issuer.adminPassword(), dir -> {});
   }
 
-  /** {@code 127.0.0.1:PORT}, the registry part of an image reference. */
+  /** {@code 127.0.0.1:PORT} (the address it listens on), the registry part of an image reference. */
   public String host() {
-    return "127.0.0.1:" + port;
+    return serving.address() + ":" + port;
   }
 
-  /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+  /** The port it listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** {@code NAME:PORT}: the registry reached by another name of its address. */
+  public String host(String name) {
+    return name + ":" + port;
+  }
+
+  /** {@code http://127.0.0.1:PORT} ({@code https://} when it serves TLS), without a trailing slash. */
   public URI baseUri() {
-    return URI.create("http://" + host());
+    return URI.create((serving.tls().isEmpty() ? "http://" : "https://") + host());
   }
 
   /** The registry's storage root (filesystem driver). */
@@ -126,6 +196,9 @@ public final class LocalRegistry implements AutoCloseable {
     List<String> cmd = new ArrayList<>(skopeo("copy", "--dest-tls-verify=false"));
     if (pushCredentials != null) {
       cmd.add("--dest-creds=" + pushCredentials);
+    }
+    if (serving.pushCertDir() != null) {
+      cmd.add("--dest-cert-dir=" + serving.pushCertDir());
     }
     if (format == ManifestFormat.OCI) {
       cmd.add("--preserve-digests");
@@ -176,6 +249,9 @@ public final class LocalRegistry implements AutoCloseable {
     if (pushCredentials != null) {
       cmd.add("--dest-creds=" + pushCredentials);
     }
+    if (serving.pushCertDir() != null) {
+      cmd.add("--dest-cert-dir=" + serving.pushCertDir());
+    }
     cmd.addAll(List.of(args));
     return cmd;
   }
@@ -215,21 +291,26 @@ public final class LocalRegistry implements AutoCloseable {
 
   private static LocalRegistry start(String auth, String pushCredentials, Setup setup)
       throws IOException {
+    return start(auth, pushCredentials, setup, Serving.LOOPBACK);
+  }
+
+  private static LocalRegistry start(String auth, String pushCredentials, Setup setup, Serving serving)
+      throws IOException {
     String binary = binary();
     Path dir = Files.createTempDirectory("hoist-registry");
     try {
       setup.prepare(dir);
       IOException last = null;
       for (int attempt = 0; attempt < 3; attempt++) {
-        int port = freePort();
+        int port = freePort(serving.address());
         Path config = dir.resolve("config.yml");
-        Files.writeString(config, config(dir, port, auth.replace("%DIR%", dir.toString())));
+        Files.writeString(config, config(dir, serving, port, auth.replace("%DIR%", dir.toString())));
         ProcessBuilder builder = new ProcessBuilder(binary, "serve", config.toString());
         builder.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
         Process process = Tools.start(builder.directory(dir.toFile()), dir.resolve("registry.log"));
         try {
-          awaitReady(process, port, dir.resolve("registry.log"));
-          return new LocalRegistry(dir, process, port, pushCredentials);
+          awaitReady(process, serving, port, dir.resolve("registry.log"));
+          return new LocalRegistry(dir, process, serving, port, pushCredentials);
         } catch (IOException e) {
           stop(process);
           last = e;
@@ -261,7 +342,7 @@ public final class LocalRegistry implements AutoCloseable {
     throw new IOException(Tools.missing("docker-registry"));
   }
 
-  private static String config(Path dir, int port, String auth) {
+  private static String config(Path dir, Serving serving, int port, String auth) {
     return String.join(
         "\n",
         "version: 0.1",
@@ -277,17 +358,22 @@ public final class LocalRegistry implements AutoCloseable {
         "    uploadpurging:",
         "      enabled: false",
         "http:",
-        "  addr: 127.0.0.1:" + port,
+        "  addr: " + serving.address() + ":" + port,
         "  secret: " + UUID.randomUUID(),
         "  headers:",
         "    X-Content-Type-Options: [nosniff]",
-        auth);
+        serving.tls() + auth);
   }
 
-  private static void awaitReady(Process process, int port, Path log) throws IOException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  /** Ready once {@code GET /v2/} answers; a TLS port answers plain HTTP with 400, as Go does. */
+  private static void awaitReady(Process process, Serving serving, int port, Path log)
+      throws IOException {
+    HttpClient client = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(1))
+        .proxy(HttpClient.Builder.NO_PROXY)
+        .build();
     HttpRequest ping =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
+        HttpRequest.newBuilder(URI.create("http://" + serving.address() + ":" + port + "/v2/"))
             .timeout(Duration.ofSeconds(2))
             .build();
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
@@ -298,7 +384,7 @@ public final class LocalRegistry implements AutoCloseable {
       }
       try {
         int status = client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (status == 200 || status == 401) {
+        if (status == 200 || status == 401 || (status == 400 && !serving.tls().isEmpty())) {
           return;
         }
       } catch (IOException e) {
@@ -334,8 +420,8 @@ public final class LocalRegistry implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+  private static int freePort(String address) throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
       return socket.getLocalPort();
     }
   }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the external tools the harness relies on ({@code skopeo}, {@code umoci}, {@code htpasswd},
- * {@code openssl}, {@code docker-registry}) and fails loudly: a failed run throws with the command,
+ * {@code openssl}, {@code tinyproxy}, {@code docker-registry}) and fails loudly: a failed run throws with the command,
  * the exit code and the combined output; a missing tool throws with the package to install.
  */
 public final class Tools {
@@ -25,6 +25,7 @@ public final class Tools {
           "htpasswd", "apache2-utils",
           "openssl", "openssl",
           "skopeo", "skopeo",
+          "tinyproxy", "tinyproxy",
           "umoci", "umoci");
 
   private Tools() {}
