@@ -186,12 +186,6 @@ public final class Hoist implements AutoCloseable {
     };
   }
 
-  /** A configuration file's {@code proxies}: they replace the environment's, as in docker. */
-  static ProxySettings proxySettings(HoistSettings.Proxies proxies) {
-    return new ProxySettings(proxies.httpProxy().orElse(""), proxies.httpsProxy().orElse(""),
-        proxies.noProxy().orElse(""));
-  }
-
   /** Configures a {@link Hoist}; every default is here. */
   public static final class Builder {
     private Path store = defaultStore();
@@ -284,7 +278,7 @@ public final class Hoist implements AutoCloseable {
       settings.maxConcurrentDownloads().ifPresent(this::maxConcurrentDownloads);
       settings.maxDownloadAttempts().ifPresent(this::maxDownloadAttempts);
       settings.certsDirectories().ifPresent(this::certsDirectories);
-      settings.proxies().map(Hoist::proxySettings).ifPresent(this::proxies);
+      settings.proxies().map(ProxySettings::of).ifPresent(this::proxies);
       return this;
     }
 

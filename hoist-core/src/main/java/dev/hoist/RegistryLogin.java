@@ -143,7 +143,7 @@ public final class RegistryLogin {
     public Builder settings(dev.hoist.config.HoistSettings settings) {
       settings.insecureRegistries().ifPresent(this::insecureRegistries);
       settings.certsDirectories().ifPresent(this::certsDirectories);
-      settings.proxies().map(Hoist::proxySettings).ifPresent(this::proxies);
+      settings.proxies().map(ProxySettings::of).ifPresent(this::proxies);
       return this;
     }
 

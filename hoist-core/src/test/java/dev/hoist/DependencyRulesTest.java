@@ -27,7 +27,7 @@ class DependencyRulesTest {
       Map.entry("config", Set.of("internal")),
       Map.entry("image", Set.of("platform", "internal")),
       Map.entry("reference", Set.of("image")),
-      Map.entry("registry", Set.of("reference", "image", "auth", "internal")),
+      Map.entry("registry", Set.of("reference", "image", "auth", "config", "internal")),
       Map.entry("store", Set.of("image", "platform", "internal")),
       Map.entry("transfer", Set.of("registry", "store", "image", "reference")),
       Map.entry("unpack", Set.of("image", "store", "reference")),

@@ -3,6 +3,8 @@ package dev.hoist.cli;
 import dev.hoist.Hoist;
 import dev.hoist.config.ConfigFile;
 import dev.hoist.config.HoistSettings;
+import dev.hoist.registry.ProxySettings;
+import dev.hoist.registry.RegistryClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +64,15 @@ final class InfoCommand implements Callable<Integer> {
     out.println("Insecure registries: " + String.join("; ", insecure));
     out.println("Registry mirrors (docker.io): " + file.registryMirrors()
         .map(m -> m.toString() + " (" + fromFile + ")").orElse("none"));
+    out.println("Certificate directories: " + value(
+        global.certsDirectories.isEmpty() ? null : global.certsDirectories, "--certs-dir",
+        file.certsDirectories().orElse(null), fromFile,
+        RegistryClient.DEFAULT_CERTS_DIRECTORIES, "default"));
+    ProxySettings environment = ProxySettings.fromEnvironment();
+    ProxySettings proxies = file.proxies().map(ProxySettings::of).orElse(environment);
+    out.println("Proxies: " + (proxies.isEmpty() ? "none" : proxies.toString())
+        + (file.proxies().isPresent() ? " (" + fromFile + ")"
+            : proxies.isEmpty() ? "" : " (environment: HTTP_PROXY, HTTPS_PROXY, NO_PROXY)"));
     out.println("Credentials: docker's config file ("
         + (env.get("DOCKER_CONFIG") != null ? "$DOCKER_CONFIG/config.json" : "~/.docker/config.json")
         + ") and its credential helpers");

@@ -1,5 +1,6 @@
 package dev.hoist.registry;
 
+import dev.hoist.config.HoistSettings;
 import java.util.Map;
 import java.util.Objects;
 
@@ -48,6 +49,12 @@ public record ProxySettings(String httpProxy, String httpsProxy, String noProxy)
   }
 
   /** Whether no proxy is set for either scheme. */
+  /** A configuration file's {@code proxies}; they replace the environment's, as in docker. */
+  public static ProxySettings of(HoistSettings.Proxies proxies) {
+    return new ProxySettings(proxies.httpProxy().orElse(""), proxies.httpsProxy().orElse(""),
+        proxies.noProxy().orElse(""));
+  }
+
   public boolean isEmpty() {
     return httpProxy.isEmpty() && httpsProxy.isEmpty();
   }
