@@ -4,6 +4,8 @@ import dev.hoist.auth.CredentialProvider;
 import dev.hoist.catalog.GarbageCollector;
 import dev.hoist.catalog.ImageCatalog;
 import dev.hoist.catalog.StoreVerifier;
+import dev.hoist.hosts.Endpoint;
+import dev.hoist.hosts.RegistryHosts;
 import dev.hoist.pull.PullListener;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
@@ -16,6 +18,7 @@ import dev.hoist.transfer.BlobDownloader;
 import dev.hoist.unpack.UnpackOptions;
 import dev.hoist.unpack.Unpacker;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -43,11 +46,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Hoist implements AutoCloseable {
   private final OciStore store;
   private final ExecutorService executor;
+  private final RegistryClient client;
   private final Puller puller;
 
   private Hoist(Builder b) throws IOException {
+    this.client = b.registry.retryPolicy(b.retry).build();
     this.store = OciStore.open(b.store);
-    RegistryClient client = b.registry.retryPolicy(b.retry).build();
     this.executor = Executors.newCachedThreadPool(daemonThreads());
     BlobDownloader downloader = new BlobDownloader(client, store, b.maxConcurrentDownloads);
     this.puller = new Puller(client, store, downloader, executor);
@@ -121,6 +125,23 @@ public final class Hoist implements AutoCloseable {
     return new StoreVerifier(store).verify(repair, blob -> {});
   }
 
+  /**
+   * The endpoints {@code registry} ({@code docker.io}, {@code host:port}) is pulled from, in the
+   * order they are tried: mirrors, then the upstream, each naming the file or setting it comes
+   * from. A {@code registries.conf} table for a narrower prefix shows in {@link #hosts()}'s route
+   * of an image under it.
+   *
+   * @throws dev.hoist.hosts.HostsConfigException if the registry's {@code hosts.toml} is invalid
+   */
+  public List<Endpoint> endpoints(String registry) throws IOException {
+    return client.hosts().endpoints(registry);
+  }
+
+  /** Where every registry's content comes from: mirrors, rewrites, blocks. */
+  public RegistryHosts hosts() {
+    return client.hosts();
+  }
+
   /** The store images are pulled into. */
   public OciStore store() {
     return store;
@@ -145,7 +166,10 @@ public final class Hoist implements AutoCloseable {
   public static final class Builder {
     private Path store = defaultStore();
     private final RegistryClient.Builder registry =
-        RegistryClient.builder().credentials(CredentialProvider.dockerConfig());
+        RegistryClient.builder()
+            .credentials(CredentialProvider.dockerConfig())
+            .systemHostsDirectory()
+            .systemRegistriesConf();
     private int maxConcurrentDownloads = 3;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
 
@@ -166,6 +190,53 @@ public final class Hoist implements AutoCloseable {
     /** Registries ({@code host[:port]}) that may use plain HTTP or unverified TLS. */
     public Builder insecureRegistries(Collection<String> registries) {
       registry.insecureRegistries(registries);
+      return this;
+    }
+
+    /**
+     * containerd's hosts directory to read mirrors from ({@code <dir>/<host>/hosts.toml}, as {@code
+     * ctr --hosts-dir}); it must exist. By default {@code /etc/containerd/certs.d}, if it exists.
+     */
+    public Builder hostsDirectory(Path directory) {
+      registry.hostsDirectory(directory);
+      return this;
+    }
+
+    /**
+     * The containers {@code registries.conf} to read mirrors, rewrites and blocks from, alone; it
+     * must exist. By default the files containers/image reads ({@code
+     * $CONTAINERS_REGISTRIES_CONF}, else {@code ~/.config/containers/registries.conf}, else {@code
+     * /etc/containers/registries.conf}, with their {@code registries.conf.d} drop-ins).
+     */
+    public Builder registriesConf(Path file) {
+      registry.registriesConf(file);
+      return this;
+    }
+
+    /**
+     * Mirrors of Docker Hub, tried in order before it, as docker's {@code registry-mirrors}: {@code
+     * https://host[:port]} URLs. None by default.
+     */
+    public Builder registryMirrors(List<URI> mirrors) {
+      registry.registryMirrors(mirrors);
+      return this;
+    }
+
+    /**
+     * Whether a pull falls back to the upstream registry when its mirrors fail; true by default,
+     * as containerd. Either way a failed mirror is reported ({@link PullListener#warning}).
+     */
+    public Builder mirrorFallback(boolean fallback) {
+      registry.mirrorFallback(fallback);
+      return this;
+    }
+
+    /**
+     * Where each registry's content comes from, configured in full; replaces the hosts directory,
+     * {@code registries.conf}, mirror, fallback and insecure-registry settings.
+     */
+    public Builder hosts(RegistryHosts hosts) {
+      registry.hosts(hosts);
       return this;
     }
 

@@ -21,12 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What hoist knows about one registry: its base URI and how it wants to be authenticated. The
- * handshake, done once per registry and repeated only when the registry asks:
+ * What hoist knows about one endpoint (a registry or a mirror): its API root and how it wants to be
+ * authenticated. The handshake, done once per endpoint and repeated only when it asks:
  *
  * <ol>
- *   <li>{@code GET /v2/} over HTTPS (over plain HTTP only for an insecure registry whose TLS
- *       handshake failed).
+ *   <li>{@code GET <root>/} ({@code /v2/}) with the root's scheme: HTTPS, then plain HTTP only for
+ *       an insecure endpoint whose TLS handshake failed; or, for an {@code http} root (loopback
+ *       hosts, {@code http://} mirrors), plain HTTP, then HTTPS if insecure and refused.
  *   <li>200: no authentication. 401 with a {@code Basic} challenge: send the configured
  *       username and password with every request. 401 with a {@code Bearer} challenge: exchange
  *       the credentials (or nothing, anonymously) at the challenge's realm for a token per scope,
@@ -65,7 +66,7 @@ final class AuthSession {
     return endpoint;
   }
 
-  /** The registry's base URI ({@code https://host}); pings the registry on first use. */
+  /** The API root ({@code https://host/v2}), scheme settled; pings the endpoint on first use. */
   URI base() throws IOException {
     URI b = base;
     if (b == null) {
@@ -81,7 +82,7 @@ final class AuthSession {
 
   private void ping() throws IOException {
     HttpResponse<InputStream> response =
-        RegistryEndpoint.isLoopback(endpoint.host()) ? pingPlainFirst() : pingTlsFirst();
+        "http".equals(endpoint.endpoint().root().getScheme()) ? pingPlainFirst() : pingTlsFirst();
     try (InputStream body = response.body()) {
       body.readNBytes(ErrorBodies.LIMIT);
     }
@@ -92,7 +93,7 @@ final class AuthSession {
 
   /** Docker's order: HTTPS, then plain HTTP only for an insecure registry whose TLS failed. */
   private HttpResponse<InputStream> pingTlsFirst() throws IOException {
-    URI https = endpoint.base("https");
+    URI https = endpoint.root("https");
     try {
       HttpResponse<InputStream> response = sendPing(https);
       base = https;
@@ -106,7 +107,7 @@ final class AuthSession {
             e);
       }
       log.debug("{} is insecure and TLS failed ({}); using plain HTTP", endpoint.name(), e.getMessage());
-      URI http = endpoint.base("http");
+      URI http = endpoint.root("http");
       HttpResponse<InputStream> response = sendPing(http);
       base = http;
       return response;
@@ -114,16 +115,17 @@ final class AuthSession {
   }
 
   /**
-   * containerd's order for loopback registries, which are nearly always plain HTTP: HTTP first
-   * (no TLS set-up to pay for), then unverified HTTPS if the port speaks TLS (a Go server answers
-   * plain HTTP on a TLS port with 400).
+   * containerd's order for loopback registries, which are nearly always plain HTTP, and for
+   * {@code http://} mirrors: HTTP first (no TLS set-up to pay for), then, if the endpoint is
+   * insecure, unverified HTTPS if the port speaks TLS (a Go server answers plain HTTP on a TLS port
+   * with 400).
    */
   private HttpResponse<InputStream> pingPlainFirst() throws IOException {
-    URI http = endpoint.base("http");
+    URI http = endpoint.root("http");
     HttpResponse<InputStream> response;
     try {
       response = sendPing(http);
-      if (response.statusCode() != 400) {
+      if (response.statusCode() != 400 || !endpoint.insecure()) {
         base = http;
         return response;
       }
@@ -131,17 +133,21 @@ final class AuthSession {
     } catch (UnreachableRegistryException e) {
       throw e;
     } catch (IOException e) {
+      if (!endpoint.insecure()) {
+        throw e;
+      }
       log.debug("{} did not answer plain HTTP ({}); trying HTTPS", endpoint.name(), e.getMessage());
     }
-    URI https = endpoint.base("https");
+    URI https = endpoint.root("https");
     response = sendPing(https);
     base = https;
     return response;
   }
 
-  private HttpResponse<InputStream> sendPing(URI base) throws IOException {
-    HttpRequest request = transport.request(base.resolve("/v2/")).GET().build();
-    return transport.send(request, endpoint.insecure(), endpoint.name());
+  private HttpResponse<InputStream> sendPing(URI root) throws IOException {
+    HttpRequest.Builder request = transport.request(URI.create(root + "/")).GET();
+    endpoint.endpoint().headers().forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+    return transport.send(request.build(), endpoint.unverifiedTls(), endpoint.name());
   }
 
   /** The {@code Authorization} header value for a request in {@code scope}, if one is needed. */
@@ -232,10 +238,12 @@ final class AuthSession {
     if (!"https".equals(realmUri.getScheme()) && !"http".equals(realmUri.getScheme())) {
       throw new RegistryException("invalid token realm " + realm, endpoint.name(), 401, List.of());
     }
-    // Credentials travel in clear over an http realm: only where the registry is insecure anyway.
+    // Credentials travel in clear over an http realm: only where the endpoint is plain HTTP or
+    // insecure anyway.
     // And they go only to a realm of the registry's own site: a hostile registry must not be able
     // to send the user's password for it to a server of its choosing.
-    boolean mayAuthenticate = ("https".equals(realmUri.getScheme()) || endpoint.insecure())
+    boolean plainEndpoint = endpoint.insecure() || "http".equals(endpoint.endpoint().root().getScheme());
+    boolean mayAuthenticate = ("https".equals(realmUri.getScheme()) || plainEndpoint)
         && RealmHosts.sameSite(endpoint.host(), realmUri.getHost());
     if (!mayAuthenticate && credential().isPresent()) {
       log.warn("not sending the credentials for {} to the token realm {}: another site",
@@ -248,7 +256,7 @@ final class AuthSession {
             ? oauthRequest(realmUri, service, scope, cred.get())
             : getTokenRequest(realmUri, service, scope, cred);
     HttpResponse<InputStream> response =
-        transport.send(request, endpoint.insecure(), endpoint.name());
+        transport.send(request, endpoint.unverifiedTls(), endpoint.name());
     byte[] body;
     try (InputStream in = response.body()) {
       body = in.readNBytes(TOKEN_BODY_LIMIT);

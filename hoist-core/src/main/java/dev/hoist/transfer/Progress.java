@@ -1,5 +1,7 @@
 package dev.hoist.transfer;
 
+import dev.hoist.registry.MirrorFallback;
+
 /**
  * Receives a download's progress; called on the downloading thread, so implementations must be
  * quick. Every method has an empty default.
@@ -19,4 +21,7 @@ public interface Progress {
 
   /** Every byte arrived; the digest is being checked. */
   default void verifying() {}
+
+  /** A mirror failed to serve the blob; the next endpoint of the registry's route is asked. */
+  default void fallback(MirrorFallback event) {}
 }
