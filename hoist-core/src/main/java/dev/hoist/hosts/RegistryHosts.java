@@ -39,8 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * source gives its endpoints. Every endpoint on a loopback host or named by {@link
  * Builder#insecureRegistries} is insecure.
  *
- * <p>Thread-safe. Configuration files are read when the instance is built ({@code
- * registries.conf}) or when a registry is first routed ({@code hosts.toml}), then kept.
+ * <p>Thread-safe. Configuration files are read when first needed (a route), then kept.
  */
 public final class RegistryHosts {
   /** Docker Hub's name in references. */
@@ -55,7 +54,8 @@ public final class RegistryHosts {
   private static final Set<Capability> MIRROR_CAPABILITIES = EnumSet.of(Capability.PULL, Capability.RESOLVE);
 
   private final HostsDirectory hostsDirectory; // null: none
-  private final RegistriesConf registriesConf;
+  private final ConfLoader registriesConfLoader;
+  private volatile RegistriesConf registriesConf; // null until first needed
   private final List<Endpoint> dockerMirrors;
   private final Set<String> insecureRegistries;
   private final boolean fallback;
@@ -64,9 +64,13 @@ public final class RegistryHosts {
   /** What the hosts directory says of one registry. */
   private record HostsEntry(List<Endpoint> endpoints, boolean fromDefault) {}
 
-  private RegistryHosts(Builder b, RegistriesConf registriesConf) {
+  private interface ConfLoader {
+    RegistriesConf load() throws IOException;
+  }
+
+  private RegistryHosts(Builder b, ConfLoader registriesConf) {
     this.hostsDirectory = b.hostsDirectory == null ? null : new HostsDirectory(b.hostsDirectory);
-    this.registriesConf = registriesConf;
+    this.registriesConfLoader = registriesConf;
     this.dockerMirrors = List.copyOf(b.dockerMirrors);
     this.insecureRegistries = Set.copyOf(b.insecureRegistries);
     this.fallback = b.fallback;
@@ -74,7 +78,7 @@ public final class RegistryHosts {
 
   /** Every registry serves itself, with no mirrors: what hoist does when configured with nothing. */
   public static RegistryHosts none() {
-    return new RegistryHosts(new Builder(), RegistriesConf.EMPTY);
+    return new RegistryHosts(new Builder(), () -> RegistriesConf.EMPTY);
   }
 
   public static Builder builder() {
@@ -108,7 +112,7 @@ public final class RegistryHosts {
 
   private Route route(String registry, String path, String reference, Boolean byDigest)
       throws IOException {
-    Optional<RegistriesConf.Entry> conf = registriesConf.find(reference);
+    Optional<RegistriesConf.Entry> conf = registriesConf().find(reference);
     Optional<String> blockedBy =
         conf.filter(RegistriesConf.Entry::blocked).map(e -> e.source().toString());
     List<PullSource> sources = new ArrayList<>();
@@ -132,6 +136,23 @@ public final class RegistryHosts {
       }
     }
     return new Route(registry, result, fallback, blockedBy);
+  }
+
+  /**
+   * {@code registries.conf}, read when first needed: a command that pulls nothing must not fail
+   * for a broken file it does not use. A failed read is tried again next time.
+   */
+  private RegistriesConf registriesConf() throws IOException {
+    RegistriesConf conf = registriesConf;
+    if (conf == null) {
+      synchronized (this) {
+        if (registriesConf == null) {
+          registriesConf = registriesConfLoader.load();
+        }
+        conf = registriesConf;
+      }
+    }
+    return conf;
   }
 
   private List<PullSource> fromRegistriesConf(
@@ -351,9 +372,10 @@ public final class RegistryHosts {
     }
 
     /**
-     * Reads {@code registries.conf} and checks the hosts directory exists.
+     * Checks that the chosen hosts directory and {@code registries.conf} exist; files are read
+     * when a route first needs them.
      *
-     * @throws HostsConfigException if a file is missing or not valid, naming it and the key
+     * @throws HostsConfigException if a chosen file or directory is missing
      */
     public RegistryHosts build() throws IOException {
       return build(System.getenv(), Path.of(System.getProperty("user.home")),
@@ -365,13 +387,17 @@ public final class RegistryHosts {
       if (hostsDirectory != null && hostsDirectoryRequired && !Files.isDirectory(hostsDirectory)) {
         throw new HostsConfigException(hostsDirectory, "", "not a directory");
       }
-      RegistriesConf conf = RegistriesConf.EMPTY;
-      if (registriesConf != null) {
-        conf = RegistriesConf.load(registriesConf);
-      } else if (systemRegistriesConf) {
-        conf = RegistriesConf.loadSystem(env, home, systemFile, systemDir);
+      Path chosen = registriesConf;
+      if (chosen != null && !Files.isRegularFile(chosen)) {
+        throw new HostsConfigException(chosen, "", "no such file");
       }
-      return new RegistryHosts(this, conf);
+      ConfLoader loader = () -> RegistriesConf.EMPTY;
+      if (chosen != null) {
+        loader = () -> RegistriesConf.load(chosen);
+      } else if (systemRegistriesConf) {
+        loader = () -> RegistriesConf.loadSystem(env, home, systemFile, systemDir);
+      }
+      return new RegistryHosts(this, loader);
     }
   }
 }

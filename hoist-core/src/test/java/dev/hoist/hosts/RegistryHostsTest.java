@@ -155,6 +155,19 @@ class RegistryHostsTest {
   }
 
   @Test
+  void aChosenRegistriesConfMustExistAndIsReadWhenARouteNeedsIt() throws IOException {
+    assertThatThrownBy(() -> build(builder().registriesConf(dir.resolve("missing.conf"))))
+        .isInstanceOf(HostsConfigException.class)
+        .hasMessage(dir.resolve("missing.conf") + ": no such file");
+
+    Path broken = write("registries.conf", "[[registry]]\nlocation = 5\n");
+    RegistryHosts hosts = build(builder().registriesConf(broken));
+    assertThatThrownBy(() -> route(hosts, "quay.io/app"))
+        .isInstanceOf(HostsConfigException.class)
+        .hasMessage(broken + ": registry[0].location: expected a string, got 5");
+  }
+
+  @Test
   void anInvalidHostsTomlFailsOnlyItsRegistry() throws IOException {
     write("certs.d/quay.io/hosts.toml", "server = 5\n");
     RegistryHosts hosts = build(builder().hostsDirectory(dir.resolve("certs.d")));
