@@ -99,7 +99,8 @@ final class HostsToml {
       try {
         result.add(Capability.valueOf(name.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw table.error("capabilities", "unknown capability \"" + name + "\" (expected pull, resolve or push)");
+        throw table.error("capabilities",
+            "unknown capability \"" + name + "\" (expected pull, resolve or push)");
       }
     }
     return result;
@@ -117,7 +118,8 @@ final class HostsToml {
       return result;
     }
     if (!value.isArray()) {
-      throw table.error("client", "expected a path, an array of paths or an array of [certificate, key] pairs");
+      throw table.error("client",
+          "expected a path, an array of paths or an array of [certificate, key] pairs");
     }
     for (JsonNode item : value) {
       if (item.isTextual()) {

@@ -191,11 +191,13 @@ final class RegistriesConf {
       Optional<String> pull = m.string("pull-from-mirror");
       if (pull.isPresent() && !pull.get().isEmpty()) {
         if (byDigestOnly) {
-          throw m.error("pull-from-mirror", "not allowed together with mirror-by-digest-only of its registry");
+          throw m.error("pull-from-mirror",
+              "not allowed together with mirror-by-digest-only of its registry");
         }
         mode = PullFromMirror.parse(pull.get());
         if (mode == null) {
-          throw m.error("pull-from-mirror", "expected all, digest-only or tag-only, got \"" + pull.get() + "\"");
+          throw m.error("pull-from-mirror",
+              "expected all, digest-only or tag-only, got \"" + pull.get() + "\"");
         }
       } else if (byDigestOnly) {
         mode = PullFromMirror.DIGEST_ONLY;

@@ -155,11 +155,13 @@ final class EndpointClient {
       HttpResponse<InputStream> response = transport.send(request, false, current.getHost());
       int status = response.statusCode();
       if (status == 200) {
-        return new BlobStream(response.body(), 0, response.headers().firstValueAsLong("Content-Length").orElse(-1));
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        return new BlobStream(response.body(), 0, length);
       }
       response.body().close();
       if (!isRedirect(status)) {
-        throw new RegistryException("fetching a layer from " + Redact.uri(current) + " failed: HTTP " + status,
+        throw new RegistryException(
+            "fetching a layer from " + Redact.uri(current) + " failed: HTTP " + status,
             registry, status, List.of());
       }
       current = redirectTarget(registry, current, response);

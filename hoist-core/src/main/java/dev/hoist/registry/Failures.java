@@ -85,7 +85,8 @@ final class Failures {
     } else if (e instanceof RegistryException r && r.status() == 0) {
       wrapped = new RegistryException(message, r.registry(), e);
     } else if (e instanceof RegistryException r) {
-      wrapped = new RegistryException(message, r.registry(), r.status(), r.errors(), r.retryAfter().orElse(null));
+      wrapped = new RegistryException(
+          message, r.registry(), r.status(), r.errors(), r.retryAfter().orElse(null));
     } else {
       return new IOException(message, e);
     }

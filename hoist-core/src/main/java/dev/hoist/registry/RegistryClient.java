@@ -302,7 +302,10 @@ public final class RegistryClient {
       return this;
     }
 
-    /** The {@code registries.conf} files containers/image reads (see {@link RegistryHosts.Builder#systemRegistriesConf}). */
+    /**
+     * The {@code registries.conf} files containers/image reads (see {@link
+     * RegistryHosts.Builder#systemRegistriesConf}).
+     */
     public Builder systemRegistriesConf() {
       hosts.systemRegistriesConf();
       return this;
