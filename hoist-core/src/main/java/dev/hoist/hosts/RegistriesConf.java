@@ -311,4 +311,51 @@ final class RegistriesConf {
     }
     return location + reference.substring(matchLength(reference, prefix));
   }
+
+  /**
+   * The endpoints an entry gives {@code reference} ({@code registry/path[:tag][@digest]}): its
+   * mirrors in order, then its location, each with the repository's name there.
+   */
+  static List<PullSource> sources(
+      Entry entry, String registry, String path, String reference) {
+    List<PullSource> sources = new ArrayList<>();
+    String source = entry.source().toString();
+    for (Mirror m : entry.mirrors()) {
+      String[] at = hostAndRepository(rewrite(reference, entry.prefix(), m.location()));
+      Endpoint e = Endpoint.builder(RegistryHosts.defaultRoot(at[0]), true, source)
+          .capabilities(RegistryHosts.MIRROR_CAPABILITIES)
+          .insecure(m.insecure())
+          .pullFromMirror(m.pullFromMirror())
+          .build();
+      sources.add(new PullSource(e, at[1]));
+    }
+    if (entry.location().isEmpty()) {
+      sources.add(new PullSource(Endpoint.builder(RegistryHosts.defaultRoot(registry), false, source)
+          .insecure(entry.insecure()).build(), path));
+    } else {
+      String[] at = hostAndRepository(rewrite(reference, entry.prefix(), entry.location()));
+      sources.add(new PullSource(Endpoint.builder(RegistryHosts.defaultRoot(at[0]), false, source)
+          .insecure(entry.insecure()).build(), at[1]));
+    }
+    return sources;
+  }
+
+  /** {host, repository} of a rewritten reference, without its tag or digest. */
+  static String[] hostAndRepository(String reference) {
+    int slash = reference.indexOf('/');
+    String host = slash < 0 ? reference : reference.substring(0, slash);
+    String rest = slash < 0 ? "" : reference.substring(slash + 1);
+    int at = rest.indexOf('@');
+    if (at >= 0) {
+      rest = rest.substring(0, at);
+    }
+    int colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+      rest = rest.substring(0, colon);
+    }
+    if (slash < 0 && host.contains("@")) {
+      host = host.substring(0, host.indexOf('@'));
+    }
+    return new String[] {host, rest};
+  }
 }

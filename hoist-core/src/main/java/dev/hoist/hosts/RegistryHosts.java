@@ -2,16 +2,13 @@ package dev.hoist.hosts;
 
 import dev.hoist.reference.ImageReference;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,7 +48,7 @@ public final class RegistryHosts {
   /** The source named by endpoints from {@link Builder#registryMirrors}. */
   public static final String REGISTRY_MIRRORS_SOURCE = "registry-mirrors";
 
-  private static final Set<Capability> MIRROR_CAPABILITIES = EnumSet.of(Capability.PULL, Capability.RESOLVE);
+  static final Set<Capability> MIRROR_CAPABILITIES = EnumSet.of(Capability.PULL, Capability.RESOLVE);
 
   private final HostsDirectory hostsDirectory; // null: none
   private final ConfLoader registriesConfLoader;
@@ -123,7 +120,7 @@ public final class RegistryHosts {
     } else if (fromHosts.isPresent() && !fromHosts.get().fromDefault()) {
       fromHosts.get().endpoints().forEach(e -> sources.add(new PullSource(e, path)));
     } else if (conf.isPresent()) {
-      sources.addAll(fromRegistriesConf(conf.get(), registry, path, reference));
+      sources.addAll(RegistriesConf.sources(conf.get(), registry, path, reference));
     } else if (fromHosts.isPresent()) {
       fromHosts.get().endpoints().forEach(e -> sources.add(new PullSource(e, path)));
     } else {
@@ -153,49 +150,6 @@ public final class RegistryHosts {
       }
     }
     return conf;
-  }
-
-  private List<PullSource> fromRegistriesConf(
-      RegistriesConf.Entry entry, String registry, String path, String reference) {
-    List<PullSource> sources = new ArrayList<>();
-    String source = entry.source().toString();
-    for (RegistriesConf.Mirror m : entry.mirrors()) {
-      String[] at = hostAndRepository(RegistriesConf.rewrite(reference, entry.prefix(), m.location()));
-      Endpoint e = Endpoint.builder(defaultRoot(at[0]), true, source)
-          .capabilities(MIRROR_CAPABILITIES)
-          .insecure(m.insecure())
-          .pullFromMirror(m.pullFromMirror())
-          .build();
-      sources.add(new PullSource(e, at[1]));
-    }
-    if (entry.location().isEmpty()) {
-      sources.add(new PullSource(Endpoint.builder(defaultRoot(registry), false, source)
-          .insecure(entry.insecure()).build(), path));
-    } else {
-      String[] at = hostAndRepository(RegistriesConf.rewrite(reference, entry.prefix(), entry.location()));
-      sources.add(new PullSource(Endpoint.builder(defaultRoot(at[0]), false, source)
-          .insecure(entry.insecure()).build(), at[1]));
-    }
-    return sources;
-  }
-
-  /** {host, repository} of a rewritten reference, without its tag or digest. */
-  static String[] hostAndRepository(String reference) {
-    int slash = reference.indexOf('/');
-    String host = slash < 0 ? reference : reference.substring(0, slash);
-    String rest = slash < 0 ? "" : reference.substring(slash + 1);
-    int at = rest.indexOf('@');
-    if (at >= 0) {
-      rest = rest.substring(0, at);
-    }
-    int colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-      rest = rest.substring(0, colon);
-    }
-    if (slash < 0 && host.contains("@")) {
-      host = host.substring(0, host.indexOf('@'));
-    }
-    return new String[] {host, rest};
   }
 
   private Optional<HostsEntry> hostsEntry(String registry) throws IOException {
@@ -247,28 +201,7 @@ public final class RegistryHosts {
    * insecure. Names are never resolved (DNS must not decide what is insecure).
    */
   public static boolean isLoopback(String hostAndPort) {
-    String hostname = stripPort(hostAndPort).toLowerCase(Locale.ROOT);
-    if (hostname.equals("localhost")) {
-      return true;
-    }
-    if (!hostname.matches("[0-9.]+") && !hostname.startsWith("[")) {
-      return false;
-    }
-    try {
-      String literal = hostname.startsWith("[") ? hostname.substring(1, hostname.length() - 1) : hostname;
-      return InetAddress.getByName(literal).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
-
-  private static String stripPort(String hostAndPort) {
-    if (hostAndPort.startsWith("[")) {
-      int end = hostAndPort.indexOf(']');
-      return end < 0 ? hostAndPort : hostAndPort.substring(0, end + 1);
-    }
-    int colon = hostAndPort.lastIndexOf(':');
-    return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+    return Loopback.is(hostAndPort);
   }
 
   /** Configures a {@link RegistryHosts}; by default nothing is read and nothing is mirrored. */
