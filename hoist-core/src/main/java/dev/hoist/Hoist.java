@@ -10,6 +10,8 @@ import dev.hoist.catalog.ImageCatalog;
 import dev.hoist.catalog.StoreVerifier;
 import dev.hoist.config.ConfigFile;
 import dev.hoist.config.HoistSettings;
+import dev.hoist.hosts.Endpoint;
+import dev.hoist.hosts.RegistryHosts;
 import dev.hoist.pull.PullListener;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.pull.PullResult;
@@ -25,6 +27,7 @@ import dev.hoist.unpack.Unpacker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -56,11 +59,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Hoist implements AutoCloseable {
   private final OciStore store;
   private final ExecutorService executor;
+  private final RegistryClient client;
   private final Puller puller;
 
   private Hoist(Builder b) throws IOException {
+    this.client = b.registry.retryPolicy(b.retry).build();
     this.store = OciStore.open(b.store);
-    RegistryClient client = b.registry.retryPolicy(b.retry).build();
     this.executor = Executors.newCachedThreadPool(daemonThreads());
     BlobDownloader downloader = new BlobDownloader(client, store, b.maxConcurrentDownloads);
     this.puller = new Puller(client, store, downloader, executor);
@@ -166,6 +170,23 @@ public final class Hoist implements AutoCloseable {
     return new ArchiveReader(store).load(in, listener);
   }
 
+  /**
+   * The endpoints {@code registry} ({@code docker.io}, {@code host:port}) is pulled from, in the
+   * order they are tried: mirrors, then the upstream, each naming the file or setting it comes
+   * from. A {@code registries.conf} table for a narrower prefix shows in {@link #hosts()}'s route
+   * of an image under it.
+   *
+   * @throws dev.hoist.hosts.HostsConfigException if the registry's {@code hosts.toml} is invalid
+   */
+  public List<Endpoint> endpoints(String registry) throws IOException {
+    return client.hosts().endpoints(registry);
+  }
+
+  /** Where every registry's content comes from: mirrors, rewrites, blocks. */
+  public RegistryHosts hosts() {
+    return client.hosts();
+  }
+
   /** The store images are pulled into. */
   public OciStore store() {
     return store;
@@ -192,7 +213,9 @@ public final class Hoist implements AutoCloseable {
     private final RegistryClient.Builder registry =
         RegistryClient.builder()
             .credentials(CredentialProvider.dockerConfig())
-            .proxies(ProxySettings.fromEnvironment());
+            .proxies(ProxySettings.fromEnvironment())
+            .systemHostsDirectory()
+            .systemRegistriesConf();
     private int maxConcurrentDownloads = 3;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
 
@@ -227,11 +250,58 @@ public final class Hoist implements AutoCloseable {
     }
 
     /**
+     * containerd's hosts directory to read mirrors from ({@code <dir>/<host>/hosts.toml}, as {@code
+     * ctr --hosts-dir}); it must exist. By default {@code /etc/containerd/certs.d}, if it exists.
+     */
+    public Builder hostsDirectory(Path directory) {
+      registry.hostsDirectory(directory);
+      return this;
+    }
+
+    /**
      * The HTTP proxies to use; by default {@link ProxySettings#fromEnvironment()}, as docker reads
      * {@code HTTP_PROXY}, {@code HTTPS_PROXY} and {@code NO_PROXY}.
      */
     public Builder proxies(ProxySettings proxies) {
       registry.proxies(proxies);
+      return this;
+    }
+
+    /**
+     * The containers {@code registries.conf} to read mirrors, rewrites and blocks from, alone; it
+     * must exist. By default the files containers/image reads ({@code
+     * $CONTAINERS_REGISTRIES_CONF}, else {@code ~/.config/containers/registries.conf}, else {@code
+     * /etc/containers/registries.conf}, with their {@code registries.conf.d} drop-ins).
+     */
+    public Builder registriesConf(Path file) {
+      registry.registriesConf(file);
+      return this;
+    }
+
+    /**
+     * Mirrors of Docker Hub, tried in order before it, as docker's {@code registry-mirrors}: {@code
+     * https://host[:port]} URLs. None by default.
+     */
+    public Builder registryMirrors(List<URI> mirrors) {
+      registry.registryMirrors(mirrors);
+      return this;
+    }
+
+    /**
+     * Whether a pull falls back to the upstream registry when its mirrors fail; true by default,
+     * as containerd. Either way a failed mirror is reported ({@link PullListener#warning}).
+     */
+    public Builder mirrorFallback(boolean fallback) {
+      registry.mirrorFallback(fallback);
+      return this;
+    }
+
+    /**
+     * Where each registry's content comes from, configured in full; replaces the hosts directory,
+     * {@code registries.conf}, mirror, fallback and insecure-registry settings.
+     */
+    public Builder hosts(RegistryHosts hosts) {
+      registry.hosts(hosts);
       return this;
     }
 
@@ -278,6 +348,10 @@ public final class Hoist implements AutoCloseable {
       settings.maxConcurrentDownloads().ifPresent(this::maxConcurrentDownloads);
       settings.maxDownloadAttempts().ifPresent(this::maxDownloadAttempts);
       settings.certsDirectories().ifPresent(this::certsDirectories);
+      settings.registryMirrors().ifPresent(this::registryMirrors);
+      settings.hostsDirectory().ifPresent(this::hostsDirectory);
+      settings.registriesConf().ifPresent(this::registriesConf);
+      settings.mirrorFallback().ifPresent(this::mirrorFallback);
       settings.proxies().map(ProxySettings::of).ifPresent(this::proxies);
       return this;
     }

@@ -29,7 +29,7 @@ public final class RegistryLogin {
   private final RegistryClient client;
   private final CredentialStore store;
 
-  private RegistryLogin(Builder b) {
+  private RegistryLogin(Builder b) throws IOException {
     this.client = b.registry.build();
     this.store = b.store != null ? b.store : CredentialStore.dockerConfig();
   }
@@ -147,7 +147,12 @@ public final class RegistryLogin {
       return this;
     }
 
-    public RegistryLogin build() {
+    /**
+     * Builds it, reading the hosts configuration the client needs.
+     *
+     * @throws IOException if a configured hosts or registries file is missing or invalid
+     */
+    public RegistryLogin build() throws IOException {
       return new RegistryLogin(this);
     }
   }

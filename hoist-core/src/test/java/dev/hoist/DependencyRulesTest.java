@@ -27,15 +27,16 @@ class DependencyRulesTest {
       Map.entry("config", Set.of("internal")),
       Map.entry("image", Set.of("platform", "internal")),
       Map.entry("reference", Set.of("image")),
-      Map.entry("registry", Set.of("reference", "image", "auth", "config", "internal")),
+      Map.entry("hosts", Set.of("reference")),
+      Map.entry("registry", Set.of("hosts", "reference", "image", "auth", "config", "internal")),
       Map.entry("store", Set.of("image", "platform", "internal")),
       Map.entry("transfer", Set.of("registry", "store", "image", "reference")),
       Map.entry("unpack", Set.of("image", "store", "reference")),
       Map.entry("catalog", Set.of("store", "image", "reference", "platform", "internal")),
       Map.entry("archive", Set.of("image", "store", "reference", "platform", "internal")),
       Map.entry("pull", Set.of("transfer", "registry", "store", "unpack", "platform", "reference", "image")),
-      Map.entry("", Set.of("archive", "catalog", "config", "pull", "unpack", "store", "registry", "transfer", "auth", "platform", "reference", "image")),
-      Map.entry("cli", Set.of("", "archive", "catalog", "config", "pull", "unpack", "store", "registry", "auth", "platform", "reference", "image")));
+      Map.entry("", Set.of("archive", "catalog", "config", "pull", "unpack", "store", "registry", "hosts", "transfer", "auth", "platform", "reference", "image")),
+      Map.entry("cli", Set.of("", "archive", "catalog", "config", "pull", "unpack", "store", "registry", "hosts", "auth", "platform", "reference", "image")));
 
   private static final Pattern USE = Pattern.compile("\\bdev\\.hoist\\.([a-z]+)\\b(?!\\s*;\\s*$)");
 

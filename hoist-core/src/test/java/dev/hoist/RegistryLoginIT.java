@@ -52,7 +52,7 @@ class RegistryLoginIT {
     return dockerConfig.resolve("config.json");
   }
 
-  private RegistryLogin login() {
+  private RegistryLogin login() throws IOException {
     return RegistryLogin.builder().credentialStore(CredentialStore.of(configFile())).build();
   }
 

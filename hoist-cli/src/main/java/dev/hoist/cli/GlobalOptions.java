@@ -5,6 +5,7 @@ import dev.hoist.RegistryLogin;
 import dev.hoist.config.ConfigFile;
 import dev.hoist.config.HoistSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,36 @@ final class GlobalOptions {
           "Directory in docker's certs.d layout (DIR/HOST[:PORT]/*.crt, client.cert, client.key);"
               + " repeatable, first match wins (default: /etc/docker/certs.d, /etc/containerd/certs.d).")
   List<Path> certsDirectories = new ArrayList<>();
+
+  @Option(
+      names = "--hosts-dir",
+      paramLabel = "DIR",
+      description = "containerd hosts directory (DIR/<host>/hosts.toml) to read mirrors from"
+          + " (default: /etc/containerd/certs.d if it exists).")
+  Path hostsDir;
+
+  @Option(
+      names = "--registries-conf",
+      paramLabel = "FILE",
+      description = "containers registries.conf to read mirrors, rewrites and blocks from, alone"
+          + " (default: $CONTAINERS_REGISTRIES_CONF, ~/.config/containers/registries.conf or"
+          + " /etc/containers/registries.conf, with their registries.conf.d).")
+  Path registriesConf;
+
+  @Option(
+      names = "--registry-mirror",
+      paramLabel = "URL",
+      description = "Mirror of Docker Hub to try first, as docker's registry-mirrors (repeatable).")
+  List<URI> registryMirrors = new ArrayList<>();
+
+  @Option(
+      names = "--mirror-fallback",
+      negatable = true,
+      fallbackValue = "true",
+      description = "Pull from the upstream registry when its mirrors fail (default: true, or the"
+          + " configuration file's; --no-mirror-fallback fails instead). A failed mirror is always"
+          + " reported.")
+  Boolean mirrorFallback;
 
   @Option(names = "--debug", description = "Log what hoist does and print stack traces of errors.")
   boolean debug;
@@ -70,6 +101,18 @@ final class GlobalOptions {
     }
     if (!certsDirectories.isEmpty()) {
       builder.certsDirectories(certsDirectories);
+    }
+    if (!registryMirrors.isEmpty()) {
+      builder.registryMirrors(registryMirrors);
+    }
+    if (mirrorFallback != null) {
+      builder.mirrorFallback(mirrorFallback);
+    }
+    if (hostsDir != null) {
+      builder.hostsDirectory(hostsDir);
+    }
+    if (registriesConf != null) {
+      builder.registriesConf(registriesConf);
     }
     return builder;
   }

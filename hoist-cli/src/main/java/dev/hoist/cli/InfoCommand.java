@@ -3,6 +3,7 @@ package dev.hoist.cli;
 import dev.hoist.Hoist;
 import dev.hoist.config.ConfigFile;
 import dev.hoist.config.HoistSettings;
+import dev.hoist.hosts.Endpoint;
 import dev.hoist.registry.ProxySettings;
 import dev.hoist.registry.RegistryClient;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hoist info}: the effective configuration and where each setting comes from. */
@@ -31,6 +33,10 @@ final class InfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin GlobalOptions global;
+
+  @Parameters(arity = "0..*", paramLabel = "REGISTRY",
+      description = "Registries whose endpoints to list (default: docker.io).")
+  List<String> registries = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -62,8 +68,9 @@ final class InfoCommand implements Callable<Integer> {
       file.insecureRegistries().ifPresent(r -> insecure.add(String.join(", ", r) + " (" + fromFile + ")"));
     }
     out.println("Insecure registries: " + String.join("; ", insecure));
-    out.println("Registry mirrors (docker.io): " + file.registryMirrors()
-        .map(m -> m.toString() + " (" + fromFile + ")").orElse("none"));
+    out.println("Registry mirrors (docker.io): " + value(
+        global.registryMirrors.isEmpty() ? null : global.registryMirrors, "--registry-mirror",
+        file.registryMirrors().orElse(null), fromFile, "none", "default"));
     out.println("Certificate directories: " + value(
         global.certsDirectories.isEmpty() ? null : global.certsDirectories, "--certs-dir",
         file.certsDirectories().orElse(null), fromFile,
@@ -73,9 +80,30 @@ final class InfoCommand implements Callable<Integer> {
     out.println("Proxies: " + (proxies.isEmpty() ? "none" : proxies.toString())
         + (file.proxies().isPresent() ? " (" + fromFile + ")"
             : proxies.isEmpty() ? "" : " (environment: HTTP_PROXY, HTTPS_PROXY, NO_PROXY)"));
+    out.println("Hosts directory: " + value(global.hostsDir, "--hosts-dir",
+        file.hostsDirectory().orElse(null), fromFile, "/etc/containerd/certs.d (if it exists)", "default"));
+    out.println("registries.conf: " + value(global.registriesConf, "--registries-conf",
+        file.registriesConf().orElse(null), fromFile,
+        "$CONTAINERS_REGISTRIES_CONF, ~/.config/containers/registries.conf or"
+            + " /etc/containers/registries.conf (with registries.conf.d)", "default"));
+    out.println("Mirror fallback: " + value(global.mirrorFallback, "--[no-]mirror-fallback",
+        file.mirrorFallback().orElse(null), fromFile, true, "default"));
     out.println("Credentials: docker's config file ("
         + (env.get("DOCKER_CONFIG") != null ? "$DOCKER_CONFIG/config.json" : "~/.docker/config.json")
         + ") and its credential helpers");
+    try (Hoist hoist = global.hoist().build()) {
+      for (String registry : registries.isEmpty() ? List.of("docker.io") : registries) {
+        out.println("Endpoints of " + registry + ", in the order they are tried:");
+        int n = 1;
+        for (Endpoint e : hoist.endpoints(registry)) {
+          out.println("  " + n++ + ". " + e.root() + " (" + (e.mirror() ? "mirror" : "upstream")
+              + ", " + e.capabilities().stream().map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
+                  .sorted().reduce((x, y) -> x + "+" + y).orElse("none")
+              + (e.insecure() ? ", insecure" : e.skipVerify() ? ", skip_verify" : "")
+              + "; " + e.source() + ")");
+        }
+      }
+    }
     out.flush();
     return 0;
   }

@@ -3,6 +3,7 @@ package dev.hoist.pull;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.DigestMismatchException;
 import dev.hoist.reference.ImageReference;
+import dev.hoist.registry.MirrorFallback;
 import dev.hoist.registry.NotFoundException;
 import dev.hoist.store.OciStore;
 import dev.hoist.transfer.BlobDownloader;
@@ -32,6 +33,7 @@ final class LayerPull {
   private final ExecutorService executor;
   private final PullListener events;
   private final boolean foreignLayers;
+  private final java.util.function.Consumer<MirrorFallback> fallbacks;
   private final AtomicLong downloaded = new AtomicLong();
   private final List<Descriptor> layers;
   private final List<Descriptor> allLayers;
@@ -42,8 +44,10 @@ final class LayerPull {
 
   LayerPull(
       ImageReference ref, List<Descriptor> layers, OciStore store, BlobDownloader downloader,
-      ExecutorService executor, PullListener events, boolean foreignLayers) {
+      ExecutorService executor, PullListener events, boolean foreignLayers,
+      java.util.function.Consumer<MirrorFallback> fallbacks) {
     this.foreignLayers = foreignLayers;
+    this.fallbacks = fallbacks;
     this.ref = ref;
     this.store = store;
     this.downloader = downloader;
@@ -121,6 +125,11 @@ final class LayerPull {
       @Override
       public void verifying() {
         events.layer(new LayerEvent(layer.digest(), LayerStatus.VERIFYING_CHECKSUM, layer.size(), layer.size()));
+      }
+
+      @Override
+      public void fallback(MirrorFallback event) {
+        fallbacks.accept(event);
       }
     };
     try {

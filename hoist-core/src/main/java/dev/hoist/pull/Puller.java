@@ -16,6 +16,7 @@ import dev.hoist.platform.Platform;
 import dev.hoist.platform.PlatformMatcher;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.FetchedManifest;
+import dev.hoist.registry.MirrorFallback;
 import dev.hoist.registry.RegistryClient;
 import dev.hoist.store.ImageRefs;
 import dev.hoist.store.OciStore;
@@ -77,6 +78,8 @@ public final class Puller {
   }
 
   private PullResult pull(PullRequest request, EventDispatcher events) throws IOException {
+    FallbackReporter fallbacks = new FallbackReporter(events);
+    RegistryClient client = this.client.reporting(fallbacks);
     ImageReference ref = request.reference().withDefaultTag();
     String tagOrDigest = ref.digest().map(Digest::toString).orElseGet(() -> ref.tag().orElseThrow());
     ManifestResolver resolver = new ManifestResolver(client, store, events);
@@ -105,8 +108,8 @@ public final class Puller {
     }
     boolean singleArch = indexes.isEmpty();
     Prepared prepared = MediaTypes.isSchema1(type)
-        ? pullSchema1(ref, request, image, singleArch, events)
-        : pullImage(ref, request, image, type, singleArch, events);
+        ? pullSchema1(client, ref, request, image, singleArch, events, fallbacks)
+        : pullImage(ref, request, image, type, singleArch, events, fallbacks);
 
     for (int i = indexes.size() - 1; i >= 0; i--) {
       writeManifest(indexes.get(i)); // parents after children
@@ -133,15 +136,15 @@ public final class Puller {
   /** An OCI or Docker schema 2 image: config first, then the layers. */
   private Prepared pullImage(
       ImageReference ref, PullRequest request, FetchedManifest image, String type,
-      boolean singleArch, PullListener events) throws IOException {
+      boolean singleArch, PullListener events, FallbackReporter fallbacks) throws IOException {
     ImageManifest manifest = (ImageManifest) Manifests.parse(image.bytes(), type);
     ImageChecks.validate(ref, manifest, MAX_CONFIG_BYTES);
-    FetchedConfig config = fetchConfig(ref, manifest);
+    FetchedConfig config = fetchConfig(ref, manifest, fallbacks);
     if (singleArch) {
       checkSingleArchPlatform(ref, request, config.config().platform(), events);
     }
     LayerPull pull = new LayerPull(
-        ref, manifest.layers(), store, downloader, executor, events, request.foreignLayers());
+        ref, manifest.layers(), store, downloader, executor, events, request.foreignLayers(), fallbacks);
     LayerPull.Outcome outcome;
     if (request.unpackDirectory().isPresent()) {
       List<Digest> diffIds = config.config().diffIds();
@@ -166,8 +169,8 @@ public final class Puller {
    * DiffIDs computed, and a config synthesised from the v1 history.
    */
   private Prepared pullSchema1(
-      ImageReference ref, PullRequest request, FetchedManifest image, boolean singleArch,
-      PullListener events) throws IOException {
+      RegistryClient client, ImageReference ref, PullRequest request, FetchedManifest image,
+      boolean singleArch, PullListener events, FallbackReporter fallbacks) throws IOException {
     String deprecated = Schema1Layers.deprecationMessage(ref);
     if (!request.schema1()) {
       throw new InvalidManifestException(deprecated);
@@ -180,7 +183,7 @@ public final class Puller {
     Schema1Layers layers = new Schema1Layers(client, store);
     List<Descriptor> descriptors = layers.describe(ref, s1);
     LayerPull.Outcome outcome = new LayerPull(
-        ref, descriptors, store, downloader, executor, events, request.foreignLayers()).run();
+        ref, descriptors, store, downloader, executor, events, request.foreignLayers(), fallbacks).run();
     List<Digest> diffIds = layers.diffIds(descriptors);
     recordSources(ref, descriptors, diffIds);
     if (request.unpackDirectory().isPresent()) {
@@ -209,7 +212,13 @@ public final class Puller {
     if (repository.tag().isPresent() || repository.digest().isPresent()) {
       throw new IllegalArgumentException("tag can't be used with --all-tags/-a");
     }
-    List<String> tags = client.listTags(repository, TAG_PAGE_SIZE);
+    EventDispatcher events = new EventDispatcher(listener, executor);
+    List<String> tags;
+    try {
+      tags = client.reporting(new FallbackReporter(events)).listTags(repository, TAG_PAGE_SIZE);
+    } finally {
+      events.drain();
+    }
     if (tags.isEmpty()) {
       throw new InvalidManifestException("repository " + repository.familiarName() + " has no tags");
     }
@@ -228,11 +237,17 @@ public final class Puller {
    * Fetches the config (if the store lacks it) and checks that it describes exactly the
    * manifest's layers, before any layer is fetched.
    */
-  private FetchedConfig fetchConfig(ImageReference ref, ImageManifest manifest) throws IOException {
+  private FetchedConfig fetchConfig(
+      ImageReference ref, ImageManifest manifest, FallbackReporter fallbacks) throws IOException {
     Descriptor descriptor = manifest.config();
     long fetched;
     try {
-      fetched = downloader.fetch(ref, descriptor, Progress.NONE);
+      fetched = downloader.fetch(ref, descriptor, new Progress() {
+        @Override
+        public void fallback(MirrorFallback event) {
+          fallbacks.accept(event);
+        }
+      });
     } catch (DigestMismatchException e) {
       throw new DigestMismatchException(
           "image config verification failed for digest " + descriptor.digest() + ": " + e.getMessage(),

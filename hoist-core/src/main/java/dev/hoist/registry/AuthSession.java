@@ -20,12 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What hoist knows about one registry: its base URI and how it wants to be authenticated. The
- * handshake, done once per registry and repeated only when the registry asks:
+ * What hoist knows about one endpoint (a registry or a mirror): its API root and how it wants to be
+ * authenticated. The handshake, done once per endpoint and repeated only when it asks:
  *
  * <ol>
- *   <li>{@code GET /v2/} over HTTPS (over plain HTTP only for an insecure registry whose TLS
- *       handshake failed).
+ *   <li>{@code GET <root>/} ({@code /v2/}) with the root's scheme: HTTPS, then plain HTTP only for
+ *       an insecure endpoint whose TLS handshake failed; or, for an {@code http} root (loopback
+ *       hosts, {@code http://} mirrors), plain HTTP, then HTTPS if insecure and refused.
  *   <li>200: no authentication. 401 with a {@code Basic} challenge: send the configured
  *       username and password with every request. 401 with a {@code Bearer} challenge: exchange
  *       the credentials (or nothing, anonymously) at the challenge's realm for a token per scope,
@@ -65,7 +66,7 @@ final class AuthSession {
     return endpoint;
   }
 
-  /** The registry's base URI ({@code https://host}); pings the registry on first use. */
+  /** The API root ({@code https://host/v2}), scheme settled; pings the endpoint on first use. */
   URI base() throws IOException {
     URI b = base;
     if (b == null) {
@@ -81,7 +82,7 @@ final class AuthSession {
 
   private void ping() throws IOException {
     HttpResponse<InputStream> response =
-        RegistryEndpoint.isLoopback(endpoint.host()) ? pingPlainFirst() : pingTlsFirst();
+        "http".equals(endpoint.endpoint().root().getScheme()) ? pingPlainFirst() : pingTlsFirst();
     try (InputStream body = response.body()) {
       body.readNBytes(ErrorBodies.LIMIT);
     }
@@ -95,7 +96,7 @@ final class AuthSession {
    * failed. A secure registry's TLS failure says, in docker's words, what to do about it.
    */
   private HttpResponse<InputStream> pingTlsFirst() throws IOException {
-    URI https = endpoint.base("https");
+    URI https = endpoint.root("https");
     try {
       HttpResponse<InputStream> response = sendPing(https);
       base = https;
@@ -105,7 +106,7 @@ final class AuthSession {
         throw e;
       }
       log.debug("{} is insecure and TLS failed ({}); using plain HTTP", endpoint.name(), e.getMessage());
-      URI http = endpoint.base("http");
+      URI http = endpoint.root("http");
       HttpResponse<InputStream> response = sendPing(http);
       base = http;
       return response;
@@ -113,16 +114,17 @@ final class AuthSession {
   }
 
   /**
-   * containerd's order for loopback registries, which are nearly always plain HTTP: HTTP first
-   * (no TLS set-up to pay for), then unverified HTTPS if the port speaks TLS (a Go server answers
-   * plain HTTP on a TLS port with 400).
+   * containerd's order for loopback registries, which are nearly always plain HTTP, and for
+   * {@code http://} mirrors: HTTP first (no TLS set-up to pay for), then, if the endpoint is
+   * insecure, unverified HTTPS if the port speaks TLS (a Go server answers plain HTTP on a TLS port
+   * with 400).
    */
   private HttpResponse<InputStream> pingPlainFirst() throws IOException {
-    URI http = endpoint.base("http");
+    URI http = endpoint.root("http");
     HttpResponse<InputStream> response;
     try {
       response = sendPing(http);
-      if (response.statusCode() != 400) {
+      if (response.statusCode() != 400 || !endpoint.insecure()) {
         base = http;
         return response;
       }
@@ -130,17 +132,21 @@ final class AuthSession {
     } catch (UnreachableRegistryException e) {
       throw e;
     } catch (IOException e) {
+      if (!endpoint.insecure()) {
+        throw e;
+      }
       log.debug("{} did not answer plain HTTP ({}); trying HTTPS", endpoint.name(), e.getMessage());
     }
-    URI https = endpoint.base("https");
+    URI https = endpoint.root("https");
     response = sendPing(https);
     base = https;
     return response;
   }
 
-  private HttpResponse<InputStream> sendPing(URI base) throws IOException {
-    HttpRequest request = transport.request(base.resolve("/v2/")).GET().build();
-    return transport.send(request, endpoint.tls());
+  private HttpResponse<InputStream> sendPing(URI root) throws IOException {
+    HttpRequest.Builder request = transport.request(URI.create(root + "/")).GET();
+    endpoint.endpoint().headers().forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+    return transport.send(request.build(), endpoint.tls());
   }
 
   /** The challenges of the registry's answer to the ping; empty when it wants no authentication. */
@@ -285,7 +291,8 @@ final class AuthSession {
    * that is insecure anyway.
    */
   boolean realmIsSecure(URI realm) {
-    return "https".equals(realm.getScheme()) || endpoint.insecure();
+    return "https".equals(realm.getScheme()) || endpoint.insecure()
+        || "http".equals(endpoint.endpoint().root().getScheme()); // credentials go in clear anyway
   }
 
   /**

@@ -1,5 +1,8 @@
 package dev.hoist.registry;
 
+import dev.hoist.hosts.Capability;
+import dev.hoist.hosts.Endpoint;
+import dev.hoist.hosts.Route;
 import dev.hoist.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +60,40 @@ final class Failures {
             registry, status, errors, retryAfter(response));
       }
     }
+  }
+
+  /**
+   * The failure of the last endpoint of a route when that endpoint is a mirror, of the same kind
+   * (so retrying decides as before) but saying which mirror failed and why nothing follows it.
+   */
+  static IOException lastMirror(IOException e, Route route, Endpoint mirror, Capability need) {
+    if (e instanceof RouteException) {
+      return e;
+    }
+    String reason = route.fallback()
+        ? "no other endpoint may " + (need == Capability.RESOLVE ? "resolve tags" : "pull")
+        : "not falling back to the upstream (mirror fallback is off)";
+    String message = "mirror " + MirrorFallback.label(mirror) + " of " + route.registry()
+        + " failed: " + e.getMessage() + "; " + reason;
+    IOException wrapped;
+    if (e instanceof UnreachableRegistryException u) {
+      wrapped = new UnreachableRegistryException(message, u.registry(), e);
+    } else if (e instanceof NotFoundException n) {
+      wrapped = new NotFoundException(message, n.registry(), n.errors());
+    } else if (e instanceof UnauthorizedException u) {
+      wrapped = new UnauthorizedException(message, u.registry(), u.status(), u.errors());
+    } else if (e instanceof RegistryException r && r.status() == 0) {
+      wrapped = new RegistryException(message, r.registry(), e);
+    } else if (e instanceof RegistryException r) {
+      wrapped = new RegistryException(
+          message, r.registry(), r.status(), r.errors(), r.retryAfter().orElse(null));
+    } else {
+      return new IOException(message, e);
+    }
+    if (wrapped.getCause() == null) {
+      wrapped.initCause(e);
+    }
+    return wrapped;
   }
 
   static RegistryException tooLarge(ImageReference image, long size) {

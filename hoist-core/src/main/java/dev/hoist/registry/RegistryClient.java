@@ -2,25 +2,27 @@ package dev.hoist.registry;
 
 import dev.hoist.auth.Credential;
 import dev.hoist.auth.CredentialProvider;
+import dev.hoist.hosts.Capability;
+import dev.hoist.hosts.Endpoint;
+import dev.hoist.hosts.PullSource;
+import dev.hoist.hosts.RegistryHosts;
+import dev.hoist.hosts.Route;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
-import dev.hoist.image.MediaTypes;
 import dev.hoist.reference.ImageReference;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client of the distribution API (OCI distribution spec, Docker registry HTTP API v2) for
@@ -29,8 +31,18 @@ import java.util.regex.Pattern;
  * another host, and turns error responses into {@link RegistryException}s worded as docker words
  * them.
  *
+ * <p><b>Mirrors.</b> Each request goes to the endpoints {@link RegistryHosts} routes the image to,
+ * in order: mirrors, then the upstream. Tag lookups (and tag lists) go to endpoints that may
+ * {@linkplain Capability#RESOLVE resolve}, everything by digest to those that may {@linkplain
+ * Capability#PULL pull}. When an endpoint fails (no connection, an error status, 404 included) the
+ * next is asked and the fallback is reported as a {@link MirrorFallback}, to the listener of
+ * {@link #reporting} or else as a logged warning. The last endpoint's failure is the request's.
+ * Each endpoint has its own session: a mirror gets only the credentials configured for its own
+ * host, never those of the registry it mirrors. Every endpoint other than the registry itself
+ * gets the {@code ns=<registry>} query parameter, as containerd sends it.
+ *
  * <p>Build one and share it: it is thread-safe, and keeps connections, tokens and the scheme of
- * every registry it has talked to.
+ * every endpoint it has talked to.
  */
 public final class RegistryClient {
   /**
@@ -44,27 +56,42 @@ public final class RegistryClient {
   /** Manifests larger than this are refused before parsing (containerd's limit). */
   public static final int MAX_MANIFEST_BYTES = 4 << 20;
 
-  private static final int MAX_REDIRECTS = 10;
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+  private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
 
-  private final Transport transport;
-  private final RetryPolicy retry;
-  private final CredentialProvider credentials;
-  private final Set<String> insecureRegistries;
-  private final CertsDirectory certs;
-  private final ConcurrentHashMap<String, AuthSession> sessions = new ConcurrentHashMap<>();
+  /** What every view of one client shares. */
+  private record Shared(
+      Transport transport,
+      EndpointClient endpoints,
+      RetryPolicy retry,
+      CredentialProvider credentials,
+      RegistryHosts hosts,
+      CertsDirectory certs,
+      ConcurrentHashMap<RegistryEndpoint, AuthSession> sessions) {}
 
-  private RegistryClient(Builder b) {
-    this.transport = new Transport(b.connectTimeout, b.requestTimeout, b.stallTimeout, b.userAgent,
-        b.proxies == null ? null : new ProxyRules(b.proxies));
-    this.retry = b.retry;
-    this.credentials = b.credentials;
-    this.insecureRegistries = Set.copyOf(b.insecureRegistries);
-    this.certs = new CertsDirectory(b.certsDirectories);
+  private final Shared shared;
+  private final Consumer<MirrorFallback> listener; // null: log a warning
+
+  private RegistryClient(Shared shared, Consumer<MirrorFallback> listener) {
+    this.shared = shared;
+    this.listener = listener;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * This client, sharing its connections, sessions and configuration, reporting fallbacks from one
+   * endpoint to the next to {@code listener} (called on the requesting thread; it must be quick)
+   * instead of logging them.
+   */
+  public RegistryClient reporting(Consumer<MirrorFallback> listener) {
+    return new RegistryClient(shared, Objects.requireNonNull(listener, "listener == null"));
+  }
+
+  /** Where this client finds each registry's content. */
+  public RegistryHosts hosts() {
+    return shared.hosts();
   }
 
   /**
@@ -75,30 +102,8 @@ public final class RegistryClient {
    * @param reference the tag or digest to fetch
    */
   public FetchedManifest getManifest(ImageReference image, String reference) throws IOException {
-    return retrying(() -> fetchManifest(image, reference));
-  }
-
-  private FetchedManifest fetchManifest(ImageReference image, String reference) throws IOException {
-    AuthSession session = session(image.domain());
-    URI uri = session.base().resolve("/v2/" + image.path() + "/manifests/" + reference);
-    Map<String, String> headers = Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
-    HttpResponse<InputStream> response = send(session, image, uri, headers);
-    if (response.statusCode() != 200) {
-      throw Failures.of(session, image, "manifest", reference, response);
-    }
-    long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    byte[] bytes;
-    try (InputStream body = response.body()) {
-      if (declared > MAX_MANIFEST_BYTES) {
-        throw Failures.tooLarge(image, declared);
-      }
-      bytes = body.readNBytes(MAX_MANIFEST_BYTES + 1);
-    }
-    if (bytes.length > MAX_MANIFEST_BYTES) {
-      throw Failures.tooLarge(image, bytes.length);
-    }
-    String contentType = response.headers().firstValue("Content-Type").orElse("");
-    return new FetchedManifest(bytes, contentType, Digest.sha256(bytes));
+    Capability need = isDigest(reference) ? Capability.PULL : Capability.RESOLVE;
+    return retrying(() -> onRoute(image, need, t -> shared.endpoints().manifest(t, reference)));
   }
 
   /**
@@ -109,48 +114,7 @@ public final class RegistryClient {
     if (pageSize < 1) {
       throw new IllegalArgumentException("pageSize < 1: " + pageSize);
     }
-    return retrying(() -> fetchTags(image, pageSize));
-  }
-
-  private List<String> fetchTags(ImageReference image, int pageSize) throws IOException {
-    AuthSession session = session(image.domain());
-    URI next = session.base().resolve("/v2/" + image.path() + "/tags/list?n=" + pageSize);
-    List<String> tags = new java.util.ArrayList<>();
-    for (int page = 0; next != null; page++) {
-      if (page == MAX_TAG_PAGES) {
-        throw new RegistryException(
-            "registry " + session.endpoint().name() + " sent more than " + MAX_TAG_PAGES
-                + " pages of tags for " + image.familiarName(),
-            session.endpoint().name(), 200, List.of());
-      }
-      HttpResponse<InputStream> response = send(session, image, next, Map.of("Accept", "application/json"));
-      if (response.statusCode() != 200) {
-        throw Failures.of(session, image, "tags", "list", response);
-      }
-      byte[] body;
-      try (InputStream in = response.body()) {
-        body = in.readNBytes(MAX_MANIFEST_BYTES);
-      }
-      for (com.fasterxml.jackson.databind.JsonNode tag :
-          dev.hoist.internal.json.Json.mapper().readTree(body).path("tags")) {
-        tags.add(tag.asText());
-      }
-      if (tags.size() > MAX_TAGS) {
-        throw new RegistryException("registry " + session.endpoint().name() + " lists more than "
-            + MAX_TAGS + " tags for " + image.familiarName(), session.endpoint().name(), 200, List.of());
-      }
-      next = nextPage(next, response.headers().firstValue("Link").orElse(""));
-    }
-    return tags;
-  }
-
-  private static final int MAX_TAG_PAGES = 10_000;
-  private static final int MAX_TAGS = 100_000;
-  private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
-
-  private static URI nextPage(URI current, String link) {
-    Matcher m = NEXT_LINK.matcher(link);
-    return m.find() ? current.resolve(m.group(1)) : null;
+    return retrying(() -> onRoute(image, Capability.RESOLVE, t -> shared.endpoints().tags(t, pageSize)));
   }
 
   /**
@@ -161,26 +125,8 @@ public final class RegistryClient {
    */
   public Optional<Descriptor> headManifest(ImageReference image, String reference)
       throws IOException {
-    return retrying(() -> fetchHead(image, reference));
-  }
-
-  private Optional<Descriptor> fetchHead(ImageReference image, String reference) throws IOException {
-    AuthSession session = session(image.domain());
-    URI uri = session.base().resolve("/v2/" + image.path() + "/manifests/" + reference);
-    Map<String, String> headers = Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
-    HttpResponse<InputStream> response = send(session, image, "HEAD", uri, headers);
-    response.body().close();
-    if (response.statusCode() != 200) {
-      return Optional.empty();
-    }
-    try {
-      Digest digest = Digest.parse(response.headers().firstValue("Docker-Content-Digest").orElse(""));
-      long size = response.headers().firstValueAsLong("Content-Length").orElse(0);
-      String type = response.headers().firstValue("Content-Type").orElse("").split(";", 2)[0].trim();
-      return Optional.of(Descriptor.of(type, digest, size));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    Capability need = isDigest(reference) ? Capability.PULL : Capability.RESOLVE;
+    return retrying(() -> onRoute(image, need, t -> shared.endpoints().head(t, reference)));
   }
 
   /**
@@ -188,47 +134,17 @@ public final class RegistryClient {
    * size.
    */
   public long blobSize(ImageReference image, Digest digest) throws IOException {
-    return retrying(() -> fetchBlobSize(image, digest));
-  }
-
-  private long fetchBlobSize(ImageReference image, Digest digest) throws IOException {
-    AuthSession session = session(image.domain());
-    URI uri = session.base().resolve("/v2/" + image.path() + "/blobs/" + digest);
-    HttpResponse<InputStream> response = send(session, image, "HEAD", uri, Map.of());
-    response.body().close();
-    long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    if (response.statusCode() != 200 || size < 0) {
-      throw new RegistryException(
-          "registry " + session.endpoint().name() + " did not give the size of blob " + digest
-              + " of " + image.familiarName() + " (HTTP " + response.statusCode() + ")",
-          session.endpoint().name(), response.statusCode(), List.of(), Failures.retryAfter(response));
-    }
-    return size;
+    return retrying(() -> onRoute(image, Capability.PULL, t -> shared.endpoints().blobSize(t, digest)));
   }
 
   /**
    * Opens a blob for download from byte {@code offset} on. When {@code offset > 0} the registry is
    * asked for a range; if it answers with the whole blob, or with a range other than the one
-   * asked for, the returned stream starts at 0 and says so in {@link BlobStream#offset()}.
+   * asked for, the returned stream starts at 0 and says so in {@link BlobStream#offset()}. Not
+   * retried here: the downloader retries, resuming.
    */
   public BlobStream openBlob(ImageReference image, Digest digest, long offset) throws IOException {
-    AuthSession session = session(image.domain());
-    URI uri = session.base().resolve("/v2/" + image.path() + "/blobs/" + digest);
-    Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
-    HttpResponse<InputStream> response = send(session, image, uri, headers);
-    int status = response.statusCode();
-    long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    if (status == 200) {
-      return new BlobStream(response.body(), 0, length);
-    }
-    if (status == 206 && offset > 0) {
-      if (rangeStartsAt(response, offset)) {
-        return new BlobStream(response.body(), offset, length);
-      }
-      response.body().close(); // a range we did not ask for: start over rather than splice wrongly
-      return openBlob(image, digest, 0);
-    }
-    throw Failures.of(session, image, "blob", digest.toString(), response);
+    return onRoute(image, Capability.PULL, t -> shared.endpoints().blob(t, digest, offset));
   }
 
   /**
@@ -242,22 +158,7 @@ public final class RegistryClient {
       throw new RegistryException("refusing to fetch a layer from " + Redact.uri(url)
           + ": only http and https URLs are fetched", registry, 0, List.of());
     }
-    URI current = url;
-    for (int hops = 0; hops <= MAX_REDIRECTS; hops++) {
-      HttpRequest request = transport.request(current).GET().build();
-      HttpResponse<InputStream> response = transport.send(request, RegistryTls.verified(current.getHost()));
-      int status = response.statusCode();
-      if (status == 200) {
-        return new BlobStream(response.body(), 0, response.headers().firstValueAsLong("Content-Length").orElse(-1));
-      }
-      response.body().close();
-      if (!isRedirect(status)) {
-        throw new RegistryException("fetching a layer from " + Redact.uri(current) + " failed: HTTP " + status,
-            registry, status, List.of());
-      }
-      current = redirectTarget(registry, false, current, response);
-    }
-    throw new RegistryException("too many redirects fetching " + Redact.uri(url), registry, 0, List.of());
+    return shared.endpoints().url(registry, url);
   }
 
   /**
@@ -280,18 +181,89 @@ public final class RegistryClient {
    */
   public Credential login(String registry, Credential credential) throws IOException {
     java.util.Objects.requireNonNull(credential, "credential == null");
+    // The registry itself, never a mirror: a login is for the registry's own credentials.
+    Endpoint upstream = shared.hosts().endpoints(registry).stream()
+        .filter(e -> !e.mirror()).findFirst()
+        .orElseThrow(() -> new RegistryException(
+            "registry " + registry + " has no endpoint to log in to", registry, 0, List.of()));
     AuthSession session = new AuthSession(
-        RegistryEndpoint.of(registry, insecureRegistries), transport, r -> Optional.of(credential));
-    return LoginCheck.verify(session, transport, credential);
+        RegistryEndpoint.of(registry, upstream, shared.certs()), shared.transport(),
+        r -> Optional.of(credential));
+    return LoginCheck.verify(session, shared.transport(), credential);
   }
 
   /** The retry policy this client follows; blob downloads follow it too. */
   public RetryPolicy retryPolicy() {
-    return retry;
+    return shared.retry();
   }
 
   private interface Request<T> {
     T run() throws IOException;
+  }
+
+  private interface Call<T> {
+    T run(Target target) throws IOException;
+  }
+
+  /**
+   * Runs {@code call} on each endpoint of the image's route that can do {@code need}, in order,
+   * until one succeeds; reports each move to the next endpoint. The last endpoint's failure is
+   * thrown; when that endpoint is a mirror, the message says why nothing comes after it.
+   */
+  private <T> T onRoute(ImageReference image, Capability need, Call<T> call) throws IOException {
+    Route route = shared.hosts().route(image);
+    if (route.blockedBy().isPresent()) {
+      throw new RouteException("pulling " + image.familiarName() + " is blocked by "
+          + route.blockedBy().get(), route.registry());
+    }
+    List<PullSource> candidates = route.candidates(need);
+    if (candidates.isEmpty()) {
+      throw new RouteException("no configured endpoint of " + route.registry() + " may "
+          + (need == Capability.RESOLVE ? "resolve tags" : "pull") + " (capabilities in "
+          + route.sources().stream().map(s -> s.endpoint().source()).distinct().toList() + ")",
+          route.registry());
+    }
+    for (int i = 0; ; i++) {
+      PullSource source = candidates.get(i);
+      boolean last = i == candidates.size() - 1;
+      Endpoint endpoint = source.endpoint();
+      Target target = new Target(
+          session(route, endpoint), image, source.repository(), route.namespace(endpoint), last);
+      try {
+        return call.run(target);
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        if (last) {
+          throw endpoint.mirror() ? Failures.lastMirror(e, route, endpoint, need) : e;
+        }
+        report(new MirrorFallback(route.registry(), endpoint, candidates.get(i + 1).endpoint(), e));
+      }
+    }
+  }
+
+  private void report(MirrorFallback fallback) {
+    if (listener == null) {
+      log.warn("{}", fallback.message());
+      return;
+    }
+    log.debug("{}", fallback.message());
+    try {
+      listener.accept(fallback);
+    } catch (RuntimeException e) {
+      log.warn("fallback listener failed; ignoring it", e);
+    }
+  }
+
+  private AuthSession session(Route route, Endpoint endpoint) {
+    // The registry's credentials for the registry itself; a mirror's own host's for a mirror.
+    String name = route.namespace(endpoint).isEmpty() ? route.registry() : endpoint.host();
+    return shared.sessions().computeIfAbsent(RegistryEndpoint.of(name, endpoint, shared.certs()),
+        e -> new AuthSession(e, shared.transport(), shared.credentials()));
+  }
+
+  private static boolean isDigest(String reference) {
+    return reference.indexOf(':') > 0;
   }
 
   /** Runs a whole request (to its parsed body) again while the failure is worth retrying. */
@@ -300,111 +272,21 @@ public final class RegistryClient {
       try {
         return request.run();
       } catch (IOException e) {
-        if (attempt >= retry.maxAttempts() || !retry.isRetryable(e)) {
+        if (attempt >= shared.retry().maxAttempts() || !shared.retry().isRetryable(e)) {
           throw e;
         }
-        sleep(retry.delay(attempt, e));
+        sleep(shared.retry().delay(attempt, e));
       }
     }
   }
 
-  private static void sleep(Duration delay) throws java.io.InterruptedIOException {
+  private static void sleep(Duration delay) throws InterruptedIOException {
     try {
       Thread.sleep(delay.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while waiting to retry");
+      throw new InterruptedIOException("interrupted while waiting to retry");
     }
-  }
-
-  private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
-    Matcher m = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
-    return m.matches() && Long.parseLong(m.group(1)) == offset;
-  }
-
-  private AuthSession session(String registry) {
-    return sessions.computeIfAbsent(
-        registry, r -> new AuthSession(RegistryEndpoint.of(r, insecureRegistries, certs), transport, credentials));
-  }
-
-  /**
-   * Sends an authenticated GET, answering one fresh 401 challenge and following redirects. The
-   * {@code Authorization} header goes only to the registry's own host.
-   */
-  private HttpResponse<InputStream> send(
-      AuthSession session, ImageReference image, URI uri, Map<String, String> headers)
-      throws IOException {
-    return send(session, image, "GET", uri, headers);
-  }
-
-  private HttpResponse<InputStream> send(
-      AuthSession session, ImageReference image, String method, URI uri, Map<String, String> headers)
-      throws IOException {
-    String scope = "repository:" + image.path() + ":pull";
-    URI base = session.base();
-    URI current = uri;
-    boolean rechallenged = false;
-    for (int hops = 0; hops <= MAX_REDIRECTS; ) {
-      HttpRequest.Builder request =
-          transport.request(current).method(method, HttpRequest.BodyPublishers.noBody());
-      headers.forEach(request::header);
-      if (session.endpoint().isSameHost(current, base)) {
-        session.authorization(scope).ifPresent(a -> request.header("Authorization", a));
-      }
-      HttpResponse<InputStream> response =
-          transport.send(request.build(), session.endpoint().tls());
-      int status = response.statusCode();
-      if (status == 401 && !rechallenged && session.endpoint().isSameHost(current, base)) {
-        rechallenged = true;
-        if (session.rechallenge(response, scope)) {
-          response.body().close();
-          continue;
-        }
-      }
-      if (!isRedirect(status)) {
-        return response;
-      }
-      response.body().close();
-      current = redirectTarget(session.endpoint().name(), session.endpoint().insecure(), current, response);
-      hops++;
-    }
-    throw new RegistryException(
-        "too many redirects (more than " + MAX_REDIRECTS + ") fetching " + Redact.uri(uri),
-        session.endpoint().name(),
-        0,
-        List.of());
-  }
-
-  private static boolean isRedirect(int status) {
-    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-  }
-
-  /**
-   * Where a redirect leads. From {@code https} to {@code http} only for an insecure registry: a
-   * secure one must not be downgraded by whoever can answer for it.
-   */
-  private static URI redirectTarget(
-      String registry, boolean insecure, URI from, HttpResponse<?> response) throws RegistryException {
-    String location = response.headers().firstValue("Location").orElse("");
-    URI target;
-    try {
-      target = from.resolve(location);
-    } catch (IllegalArgumentException e) {
-      target = null;
-    }
-    if (location.isEmpty() || target == null || target.getHost() == null
-        || !(target.getScheme().equals("https") || target.getScheme().equals("http"))) {
-      throw new RegistryException(
-          "registry " + registry + " sent an invalid redirect from " + Redact.uri(from),
-          registry, response.statusCode(), List.of());
-    }
-    if (from.getScheme().equals("https") && target.getScheme().equals("http") && !insecure) {
-      throw new RegistryException(
-          "refusing redirect from https to http (" + Redact.uri(target) + ") from registry " + registry
-              + ": only registries marked insecure may send hoist to plain HTTP",
-          registry, response.statusCode(), List.of());
-    }
-    return target;
   }
 
   /** Configures a {@link RegistryClient}; every default is here. */
@@ -418,18 +300,21 @@ public final class RegistryClient {
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private List<Path> certsDirectories = DEFAULT_CERTS_DIRECTORIES;
     private ProxySettings proxies;
+    private final RegistryHosts.Builder hosts = RegistryHosts.builder();
+    private RegistryHosts builtHosts;
 
     private Builder() {}
 
     /** Where credentials come from; anonymous by default. */
     public Builder credentials(CredentialProvider credentials) {
-      this.credentials = java.util.Objects.requireNonNull(credentials, "credentials == null");
+      this.credentials = Objects.requireNonNull(credentials, "credentials == null");
       return this;
     }
 
     /**
      * Registries (names as in image references, {@code host[:port]}) that may be reached over
-     * plain HTTP or unverified TLS. Loopback addresses always may.
+     * plain HTTP or unverified TLS. Loopback addresses always may. Mirrors too are named by their
+     * {@code host[:port]}.
      */
     public Builder insecureRegistries(Collection<String> registries) {
       this.insecureRegistries = List.copyOf(registries);
@@ -449,11 +334,69 @@ public final class RegistryClient {
     }
 
     /**
+     * containerd's hosts directory ({@code certs.d/<host>/hosts.toml}, as {@code ctr --hosts-dir}
+     * or containerd's {@code config_path}); it must exist. None by default.
+     */
+    public Builder hostsDirectory(Path directory) {
+      hosts.hostsDirectory(directory);
+      return this;
+    }
+
+    /** containerd's default hosts directory, {@code /etc/containerd/certs.d}, if it exists. */
+    public Builder systemHostsDirectory() {
+      hosts.systemHostsDirectory();
+      return this;
+    }
+
+    /**
      * The HTTP proxies to use, with Go's (and docker's) rules; see {@link ProxySettings}. Unset,
      * the JDK's default proxy selector applies (its {@code http.proxyHost} system properties).
      */
     public Builder proxies(ProxySettings proxies) {
       this.proxies = java.util.Objects.requireNonNull(proxies, "proxies == null");
+      return this;
+    }
+
+    /**
+     * This containers {@code registries.conf} file alone (without drop-in directories); it must
+     * exist. None by default.
+     */
+    public Builder registriesConf(Path file) {
+      hosts.registriesConf(file);
+      return this;
+    }
+
+    /**
+     * The {@code registries.conf} files containers/image reads (see {@link
+     * RegistryHosts.Builder#systemRegistriesConf}).
+     */
+    public Builder systemRegistriesConf() {
+      hosts.systemRegistriesConf();
+      return this;
+    }
+
+    /** Mirrors of Docker Hub ({@code https://host[:port]}), as docker's {@code registry-mirrors}. */
+    public Builder registryMirrors(List<URI> mirrors) {
+      hosts.registryMirrors(mirrors);
+      return this;
+    }
+
+    /**
+     * Whether a request goes to the upstream registry when its mirrors failed; true by default (as
+     * containerd). Off, the pull fails, naming the mirror.
+     */
+    public Builder mirrorFallback(boolean fallback) {
+      hosts.fallback(fallback);
+      return this;
+    }
+
+    /**
+     * Where each registry's content comes from, configured in full; replaces what {@link
+     * #hostsDirectory}, {@link #registriesConf}, {@link #registryMirrors}, {@link
+     * #mirrorFallback} and {@link #insecureRegistries} would configure.
+     */
+    public Builder hosts(RegistryHosts hosts) {
+      this.builtHosts = Objects.requireNonNull(hosts, "hosts == null");
       return this;
     }
 
@@ -480,7 +423,7 @@ public final class RegistryClient {
 
     /** When failed requests are retried; {@link RetryPolicy#DEFAULT} by default. */
     public Builder retryPolicy(RetryPolicy retry) {
-      this.retry = java.util.Objects.requireNonNull(retry, "retry == null");
+      this.retry = Objects.requireNonNull(retry, "retry == null");
       return this;
     }
 
@@ -489,8 +432,19 @@ public final class RegistryClient {
       return this;
     }
 
-    public RegistryClient build() {
-      return new RegistryClient(this);
+    /**
+     * Builds the client, reading the configured {@code registries.conf}.
+     *
+     * @throws dev.hoist.hosts.HostsConfigException if a configuration file is missing or invalid
+     */
+    public RegistryClient build() throws IOException {
+      RegistryHosts routes = builtHosts != null
+          ? builtHosts
+          : hosts.insecureRegistries(insecureRegistries).build();
+      Transport transport = new Transport(connectTimeout, requestTimeout, stallTimeout, userAgent,
+          proxies == null ? null : new ProxyRules(proxies));
+      return new RegistryClient(new Shared(transport, new EndpointClient(transport), retry,
+          credentials, routes, new CertsDirectory(certsDirectories), new ConcurrentHashMap<>()), null);
     }
   }
 }

@@ -1,50 +1,48 @@
 package dev.hoist.registry;
 
-import java.net.InetAddress;
+import dev.hoist.hosts.Endpoint;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.util.Optional;
 
 /**
- * Where a registry named in image references is reached: {@code docker.io} is served by
- * {@code registry-1.docker.io}; every other name is its own host. HTTPS is always tried first;
- * plain HTTP (and unverified TLS) only for loopback addresses, which docker always treats as
- * insecure, and for registries the user named insecure. {@link #tls()} says how TLS is set up for
- * it: verified or not, and the certs.d directory named after it, if there is one.
+ * An endpoint as a session talks to it: its configuration, the name it is known by for
+ * credentials and in messages, and how TLS is set up for it. That name is the registry's ({@code
+ * docker.io}) when the endpoint is the registry itself, and the endpoint's own {@code host[:port]}
+ * otherwise, so that a mirror never gets the credentials of the registry it mirrors, only those
+ * configured for its own host; certificates come from the certs.d directory of the same name.
  */
-record RegistryEndpoint(String name, String host, RegistryTls tls) {
+record RegistryEndpoint(String name, Endpoint endpoint, RegistryTls tls) {
 
-  static final String DOCKER_HUB = "docker.io";
-  static final String DOCKER_HUB_HOST = "registry-1.docker.io";
-
-  static RegistryEndpoint of(String registryName, Set<String> insecureRegistries) {
-    return of(registryName, insecureRegistries, new CertsDirectory(List.of()));
+  /** The endpoint named {@code name}, its TLS from {@code certs} (docker's certs.d layout). */
+  static RegistryEndpoint of(String name, Endpoint endpoint, CertsDirectory certs) {
+    boolean unverified = endpoint.insecure() || endpoint.skipVerify();
+    Optional<java.nio.file.Path> directory = certs.find(name);
+    return new RegistryEndpoint(
+        name, endpoint, new RegistryTls(name, unverified, directory, certs.suggested(name)));
   }
 
-  static RegistryEndpoint of(
-      String registryName, Set<String> insecureRegistries, CertsDirectory certs) {
-    String host = registryName.equals(DOCKER_HUB) ? DOCKER_HUB_HOST : registryName;
-    boolean insecure =
-        insecureRegistries.contains(registryName)
-            || insecureRegistries.contains(host)
-            || isLoopback(host);
-    RegistryTls tls = new RegistryTls(
-        registryName, insecure, certs.find(registryName), certs.suggested(registryName));
-    return new RegistryEndpoint(registryName, host, tls);
+  /** {@code host[:port]}. */
+  String host() {
+    return endpoint.host();
   }
 
-  /** Whether plain HTTP and unverified TLS are allowed. */
+  /** Whether plain HTTP may be tried when TLS fails, and HTTPS when plain HTTP is refused. */
   boolean insecure() {
-    return tls.insecure();
+    return endpoint.insecure();
   }
 
-  URI base(String scheme) {
-    return URI.create(scheme + "://" + host);
+  /** Whether TLS certificates go unchecked. */
+  boolean unverifiedTls() {
+    return endpoint.insecure() || endpoint.skipVerify();
   }
 
-  /** Whether {@code uri} points at this registry itself (same host and port), any scheme. */
+  /** The API root, with {@code scheme}. */
+  URI root(String scheme) {
+    URI root = endpoint.root();
+    return URI.create(scheme + "://" + root.getRawAuthority() + root.getRawPath());
+  }
+
+  /** Whether {@code uri} points at this endpoint itself (same host and port), any scheme. */
   boolean isSameHost(URI uri, URI base) {
     return uri.getHost() != null
         && uri.getHost().equalsIgnoreCase(base.getHost())
@@ -56,31 +54,5 @@ record RegistryEndpoint(String name, String host, RegistryTls tls) {
       return uri.getPort();
     }
     return "http".equals(uri.getScheme()) ? 80 : 443;
-  }
-
-  /** {@code localhost}, 127.0.0.0/8 and ::1, with or without a port. */
-  static boolean isLoopback(String hostAndPort) {
-    String hostname = stripPort(hostAndPort).toLowerCase(Locale.ROOT);
-    if (hostname.equals("localhost")) {
-      return true;
-    }
-    if (!hostname.matches("[0-9.]+") && !hostname.startsWith("[")) {
-      return false; // never resolve names here: DNS must not decide what is insecure
-    }
-    try {
-      String literal = hostname.startsWith("[") ? hostname.substring(1, hostname.length() - 1) : hostname;
-      return InetAddress.getByName(literal).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
-
-  private static String stripPort(String hostAndPort) {
-    if (hostAndPort.startsWith("[")) {
-      int end = hostAndPort.indexOf(']');
-      return end < 0 ? hostAndPort : hostAndPort.substring(0, end + 1);
-    }
-    int colon = hostAndPort.lastIndexOf(':');
-    return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
   }
 }

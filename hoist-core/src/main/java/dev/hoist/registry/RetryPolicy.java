@@ -1,5 +1,6 @@
 package dev.hoist.registry;
 
+import dev.hoist.hosts.HostsConfigException;
 import dev.hoist.image.DigestMismatchException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -14,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Worth retrying: no response at all, a dropped or stalled connection, HTTP 408, 429 and 5xx.
  * Not worth it: refusals (401, 403, 404 and other 4xx), bytes that are not the content asked for,
- * TLS that cannot work as configured, and an interrupted pull.
+ * TLS that cannot work as configured, an interrupted pull, and a configuration that forbids the
+ * request or cannot be read.
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff) {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -37,7 +39,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff) {
     if (e instanceof InterruptedIOException
         || e instanceof DigestMismatchException
         || e instanceof UnreachableRegistryException
-        || e instanceof TlsException) {
+        || e instanceof TlsException
+        || e instanceof RouteException
+        || e instanceof HostsConfigException) {
       return false;
     }
     if (e instanceof RegistryException r) {

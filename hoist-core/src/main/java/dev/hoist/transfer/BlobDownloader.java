@@ -5,6 +5,7 @@ import dev.hoist.image.Digest;
 import dev.hoist.image.DigestMismatchException;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.BlobStream;
+import dev.hoist.registry.MirrorFallback;
 import dev.hoist.registry.RegistryClient;
 import dev.hoist.registry.RetryPolicy;
 import dev.hoist.store.Ingest;
@@ -63,7 +64,8 @@ public final class BlobDownloader {
    */
   public long fetch(ImageReference repository, Descriptor blob, Progress progress)
       throws IOException {
-    return share(blob, progress, offset -> client.openBlob(repository, blob.digest(), offset));
+    return share(blob, progress, (offset, current) ->
+        client.reporting(current::fallback).openBlob(repository, blob.digest(), offset));
   }
 
   /**
@@ -72,7 +74,7 @@ public final class BlobDownloader {
    */
   public long fetchFromUrls(ImageReference repository, Descriptor blob, Progress progress)
       throws IOException {
-    return share(blob, progress, offset -> {
+    return share(blob, progress, (offset, current) -> {
       IOException last = null;
       for (String url : blob.urls()) {
         try {
@@ -162,6 +164,11 @@ public final class BlobDownloader {
       @Override
       public void verifying() {
         progress.verifying();
+      }
+
+      @Override
+      public void fallback(MirrorFallback event) {
+        progress.fallback(event);
       }
     };
   }
@@ -261,7 +268,7 @@ public final class BlobDownloader {
       throws IOException {
     Descriptor blob = ingest.descriptor();
     if (ingest.offset() < blob.size()) {
-      try (BlobStream stream = source.open(ingest.offset())) {
+      try (BlobStream stream = source.open(ingest.offset(), progress)) {
         if (stream.offset() != ingest.offset()) {
           ingest.truncate(); // the server sent the whole blob, not the range asked for
         }
@@ -276,9 +283,12 @@ public final class BlobDownloader {
     ingest.commit();
   }
 
-  /** Where a blob's bytes come from, starting at an offset the source may ignore. */
+  /**
+   * Where a blob's bytes come from, starting at an offset the source may ignore; fallbacks from a
+   * mirror go to {@code progress}.
+   */
   interface Source {
-    BlobStream open(long offset) throws IOException;
+    BlobStream open(long offset, Progress progress) throws IOException;
   }
 
   /** Bytes fetched across the attempts of one download. */

@@ -1,8 +1,10 @@
 package dev.hoist.transfer;
 
+import dev.hoist.registry.MirrorFallback;
+
 /**
  * Receives a download's progress; called on the downloading thread, so implementations must be
- * quick. Every method has an empty default.
+ * quick. Every method has a default that does nothing (or, for a fallback, logs it).
  */
 public interface Progress {
   /** Ignores everything. */
@@ -19,4 +21,12 @@ public interface Progress {
 
   /** Every byte arrived; the digest is being checked. */
   default void verifying() {}
+
+  /**
+   * A mirror failed to serve the blob; the next endpoint of the registry's route is asked. Logged
+   * as a warning unless overridden: a fallback is never silent.
+   */
+  default void fallback(MirrorFallback event) {
+    org.slf4j.LoggerFactory.getLogger(Progress.class).warn("{}", event.message());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.hoist.transfer;
 
+import dev.hoist.registry.MirrorFallback;
 import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +38,11 @@ final class SharedDownload {
       @Override
       public void verifying() {
         watchers.forEach(Progress::verifying);
+      }
+
+      @Override
+      public void fallback(MirrorFallback event) {
+        watchers.forEach(w -> w.fallback(event));
       }
     };
   }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real CNCF distribution registry ({@code docker-registry serve}, Debian package {@code
@@ -25,6 +27,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The binary is {@code $HOIST_TEST_REGISTRY} or {@code docker-registry} on the PATH. Its log is
  * {@link #logFile()}; startup failures quote its tail.
+ *
+ * <p>{@link #pullThroughCache} starts one in proxy mode ({@code proxy.remoteurl}) in front of
+ * another: a pull-through cache, as mirrors usually are. It fetches what it lacks from the
+ * upstream (with the upstream's credentials, {@code proxy.username} and {@code proxy.password}),
+ * stores it, and serves it from storage afterwards. Its blob copies are stored in the background,
+ * after the first client has been served. The upstream must use token auth ({@link
+ * #withTokenAuth}) if it wants credentials: distribution 2.8's proxy hands them only to a Bearer
+ * realm it discovers at start-up, never to a Basic challenge.
+ *
+ * <p>Every request is logged at info level, in the access log format too; {@link #accessLog()}
+ * reads those lines.
  *
  * <p>Distribution 2.8 answers a GET of an OCI manifest with 404 {@code MANIFEST_UNKNOWN} ("OCI
  * manifest found, but accept header does not support OCI manifests") unless the request's {@code
@@ -55,6 +68,9 @@ public final class LocalRegistry implements AutoCloseable {
 
   private static final java.util.concurrent.atomic.AtomicInteger SERVERS =
       new java.util.concurrent.atomic.AtomicInteger();
+
+  private static final Pattern ACCESS_LINE =
+      Pattern.compile("\"([A-Z]+) (\\S+) HTTP/[0-9.]+\" (\\d{3}) ");
 
   private final Path dir;
   private final Process process;
@@ -148,6 +164,67 @@ public final class LocalRegistry implements AutoCloseable {
             + ("    issuer: " + issuer.issuer() + "\n")
             + ("    rootcertbundle: " + issuer.certificatePem() + "\n");
     return start(auth, TokenIssuer.ADMIN_USER + ":" + issuer.adminPassword(), dir -> {});
+  }
+
+  /**
+   * A pull-through cache of {@code upstream} that anyone may pull from; it logs in to the upstream
+   * with the upstream's own credentials, if it has any.
+   */
+  public static LocalRegistry pullThroughCache(LocalRegistry upstream) throws IOException {
+    return start(proxy(upstream), null, dir -> {});
+  }
+
+  /**
+   * A pull-through cache of {@code upstream} that wants HTTP Basic auth of its own clients ({@code
+   * user}, {@code password}); it logs in to the upstream with the upstream's credentials.
+   */
+  public static LocalRegistry pullThroughCache(LocalRegistry upstream, String user, String password)
+      throws IOException {
+    String auth = "auth:\n  htpasswd:\n    realm: hoist-mirror\n    path: %DIR%/htpasswd\n";
+    return start(auth + proxy(upstream), null, dir -> {
+      String line = Tools.run(List.of("htpasswd", "-Bbn", user, password), dir).trim();
+      Files.writeString(dir.resolve("htpasswd"), line + "\n");
+    });
+  }
+
+  private static String proxy(LocalRegistry upstream) {
+    StringBuilder proxy = new StringBuilder("proxy:\n  remoteurl: " + upstream.baseUri() + "\n");
+    if (upstream.pushCredentials != null) {
+      String[] userPassword = upstream.pushCredentials.split(":", 2);
+      proxy.append("  username: ").append(userPassword[0]).append('\n');
+      proxy.append("  password: ").append(userPassword[1]).append('\n');
+    }
+    return proxy.toString();
+  }
+
+  /**
+   * The requests the registry answered so far, in order, from its access log: {@code "GET
+   * /v2/team/app/blobs/sha256:… 200"} (method, request URI with its query, status).
+   */
+  public List<String> accessLog() throws IOException {
+    List<String> requests = new ArrayList<>();
+    for (String line : Files.readAllLines(logFile())) {
+      Matcher m = ACCESS_LINE.matcher(line);
+      if (m.find()) {
+        requests.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
+      }
+    }
+    return requests;
+  }
+
+  /** Whether the registry stores the blob {@code digest} ({@code sha256:…}) in its storage. */
+  public boolean hasBlob(String digest) {
+    String hex = digest.substring(digest.indexOf(':') + 1);
+    return Files.isRegularFile(storageDir().resolve(
+        "docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data"));
+  }
+
+  /**
+   * Stops the registry, keeping its storage and log (for a test of what clients do when it is
+   * gone); {@link #close()} still deletes them.
+   */
+  public void stop() throws IOException {
+    stop(process);
   }
 
   /** {@code 127.0.0.1:PORT} (the address it listens on), the registry part of an image reference. */
