@@ -93,6 +93,33 @@ record CertsDirectory(List<Path> roots) {
     return new Contents(dir, List.copyOf(authorities), List.copyOf(clients));
   }
 
+  /**
+   * {@code contents} (or nothing) plus the CA and client certificate files a {@code hosts.toml}
+   * names; a client file without a key holds both certificate and key.
+   */
+  static Contents withFiles(
+      Contents contents, List<Path> caFiles, List<dev.hoist.hosts.ClientCertificate> clientFiles,
+      String registry) throws TlsException {
+    List<X509Certificate> authorities = new ArrayList<>();
+    List<ClientIdentity> clients = new ArrayList<>();
+    Path dir = null;
+    if (contents != null) {
+      authorities.addAll(contents.authorities());
+      clients.addAll(contents.clients());
+      dir = contents.directory();
+    }
+    for (Path ca : caFiles) {
+      Path absolute = ca.toAbsolutePath();
+      authorities.addAll(certificates(absolute.getParent(), registry, absolute.getFileName().toString()));
+    }
+    for (dev.hoist.hosts.ClientCertificate client : clientFiles) {
+      Path cert = client.certificate().toAbsolutePath();
+      Path key = client.key().orElse(client.certificate()).toAbsolutePath();
+      clients.add(identity(cert.getParent(), registry, cert.getFileName().toString(), key.toString()));
+    }
+    return new Contents(dir, List.copyOf(authorities), List.copyOf(clients));
+  }
+
   private static List<X509Certificate> certificates(Path dir, String registry, String name)
       throws TlsException {
     List<X509Certificate> certificates;

@@ -17,8 +17,8 @@ record RegistryEndpoint(String name, Endpoint endpoint, RegistryTls tls) {
   static RegistryEndpoint of(String name, Endpoint endpoint, CertsDirectory certs) {
     boolean unverified = endpoint.insecure() || endpoint.skipVerify();
     Optional<java.nio.file.Path> directory = certs.find(name);
-    return new RegistryEndpoint(
-        name, endpoint, new RegistryTls(name, unverified, directory, certs.suggested(name)));
+    return new RegistryEndpoint(name, endpoint, new RegistryTls(name, unverified, directory,
+        certs.suggested(name), endpoint.caCertificates(), endpoint.clientCertificates()));
   }
 
   /** {@code host[:port]}. */

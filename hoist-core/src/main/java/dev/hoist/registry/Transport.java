@@ -1,5 +1,6 @@
 package dev.hoist.registry;
 
+import dev.hoist.hosts.ClientCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -12,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
@@ -38,7 +40,8 @@ final class Transport {
   private volatile HttpClient plain;
 
   /** What makes two registries' TLS set-ups the same. */
-  private record TlsKey(boolean insecure, Path directory) {}
+  private record TlsKey(
+      boolean insecure, Path directory, List<Path> caFiles, List<ClientCertificate> clientFiles) {}
 
   /** {@code proxies} null: the JDK's default proxy selector (its {@code http.proxyHost} properties). */
   Transport(
@@ -200,7 +203,8 @@ final class Transport {
       }
       return p;
     }
-    TlsKey key = new TlsKey(tls.insecure(), tls.directory().orElse(null));
+    TlsKey key = new TlsKey(
+        tls.insecure(), tls.directory().orElse(null), tls.caFiles(), tls.clientFiles());
     HttpClient client = clients.get(key);
     if (client != null) {
       return client;
@@ -213,6 +217,9 @@ final class Transport {
           contents = CertsDirectory.read(key.directory(), tls.registry());
           log.debug("TLS for {}: {} CA certificates and {} client certificates from {}", tls.registry(),
               contents.authorities().size(), contents.clients().size(), key.directory());
+        }
+        if (!key.caFiles().isEmpty() || !key.clientFiles().isEmpty()) {
+          contents = CertsDirectory.withFiles(contents, key.caFiles(), key.clientFiles(), tls.registry());
         }
         client = builder().sslContext(this.tls.context(key.insecure(), contents)).build();
         clients.put(key, client);

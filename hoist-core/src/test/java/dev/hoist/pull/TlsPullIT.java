@@ -105,6 +105,17 @@ class TlsPullIT {
     }
 
     @Test
+    void pullsWhenAHostsTomlNamesTheCa(@TempDir Path store, @TempDir Path certs, @TempDir Path hostsDir)
+        throws IOException {
+      Path dir = Files.createDirectories(hostsDir.resolve(host));
+      Files.writeString(dir.resolve("hosts.toml"),
+          "server = \"https://" + host + "\"\nca = \"" + ca.certificate() + "\"\n");
+      try (Hoist hoist = hoist(store, certs).hostsDirectory(hostsDir).build()) {
+        assertThat(hoist.pull(host + "/tls/app:v1").digest()).hasToString(image.manifestDigest());
+      }
+    }
+
+    @Test
     void pullsWhenTheCaIsInACertsDirectory(@TempDir Path store, @TempDir Path certs) throws IOException {
       try (Hoist hoist = hoist(store, certsDir(certs, host, Path.of("ca.crt"), ca.certificate())).build()) {
         assertThat(hoist.pull(host + "/tls/app:v1").digest()).hasToString(image.manifestDigest());
@@ -178,6 +189,19 @@ class TlsPullIT {
       certsDir(certs, host, Path.of("ca.crt"), ca.certificate(),
           Path.of("client.cert"), client.certificate(), Path.of("client.key"), client.key());
       try (Hoist hoist = hoist(store, certs).build()) {
+        assertThat(hoist.pull(host + "/mtls/app:v1").digest()).hasToString(image.manifestDigest());
+      }
+    }
+
+    @Test
+    void pullsWithTheClientCertificateAHostsTomlNames(
+        @TempDir Path store, @TempDir Path certs, @TempDir Path hostsDir) throws IOException {
+      TestCa.Issued client = ca.client("hoist-hosts-toml", "hoist", TestCa.KeyForm.values()[0]);
+      Path dir = Files.createDirectories(hostsDir.resolve(host));
+      Files.writeString(dir.resolve("hosts.toml"), "server = \"https://" + host + "\"\n"
+          + "ca = \"" + ca.certificate() + "\"\n"
+          + "client = [[\"" + client.certificate() + "\", \"" + client.key() + "\"]]\n");
+      try (Hoist hoist = hoist(store, certs).hostsDirectory(hostsDir).build()) {
         assertThat(hoist.pull(host + "/mtls/app:v1").digest()).hasToString(image.manifestDigest());
       }
     }
