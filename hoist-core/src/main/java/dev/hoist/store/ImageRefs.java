@@ -92,6 +92,9 @@ public final class ImageRefs {
     try (StoreLock lock = lock()) {
       ObjectNode index = read();
       ArrayNode manifests = index.withArray("manifests");
+      if (alreadyTagged(manifests, target, refNames)) {
+        return; // a re-pull that changes nothing: spare the write and its two fsyncs
+      }
       for (Iterator<JsonNode> it = manifests.iterator(); it.hasNext(); ) {
         if (refNames.contains(it.next().path("annotations").path(REF_NAME).asText(null))) {
           it.remove();
@@ -132,6 +135,32 @@ public final class ImageRefs {
   /** The name of an entry ({@link #REF_NAME}), or null for an unnamed one. */
   public static String nameOf(Descriptor entry) {
     return entry.annotations().get(REF_NAME);
+  }
+
+  /** Whether every name already names exactly {@code target}, once, as {@link #tag} would write it. */
+  private boolean alreadyTagged(ArrayNode manifests, Descriptor target, Collection<String> refNames)
+      throws IOException {
+    for (String name : refNames) {
+      Map<String, String> annotations = new LinkedHashMap<>(target.annotations());
+      annotations.put(REF_NAME, name);
+      annotations.put(CONTAINERD_NAME, name);
+      // Through bytes, so numbers compare as parsed ones do (an int node never equals a long node).
+      JsonNode wanted = Json.mapper().readTree(
+          Json.mapper().writeValueAsBytes(toJson(target.withAnnotations(annotations))));
+      int matches = 0;
+      for (JsonNode entry : manifests) {
+        if (name.equals(entry.path("annotations").path(REF_NAME).asText(null))) {
+          if (!entry.equals(wanted)) {
+            return false;
+          }
+          matches++;
+        }
+      }
+      if (matches != 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private StoreLock lock() throws IOException {

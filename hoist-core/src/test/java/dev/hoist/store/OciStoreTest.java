@@ -163,4 +163,23 @@ class OciStoreTest {
     assertThat(store.resolve("example.com/app:latest")).get().extracting(Descriptor::digest).isEqualTo(b.digest());
     assertThat(store.resolve("umoci-tag")).isPresent();
   }
+
+  @Test
+  void taggingWithWhatTheIndexAlreadySaysLeavesItUntouched() throws Exception {
+    OciStore store = OciStore.open(dir.resolve("unchanged"));
+    byte[] manifest = "{\"schemaVersion\":2}".getBytes();
+    Descriptor d = Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.sha256(manifest), manifest.length)
+        .withAnnotations(java.util.Map.of(ImageRefs.RESOLVED_DIGEST, Digest.sha256(manifest).toString()));
+    store.write(d, manifest);
+    store.refs().tag(d, java.util.List.of("example.com/app:1", "example.com/app@" + d.digest()));
+    Path index = store.root().resolve("index.json");
+    Object before = Files.getAttribute(index, "unix:ino");
+
+    store.refs().tag(d, java.util.List.of("example.com/app:1", "example.com/app@" + d.digest()));
+    assertThat(Files.getAttribute(index, "unix:ino")).as("not rewritten").isEqualTo(before);
+
+    store.refs().tag(d, java.util.List.of("example.com/app:2"));
+    assertThat(Files.getAttribute(index, "unix:ino")).as("rewritten for a new name").isNotEqualTo(before);
+    assertThat(store.resolve("example.com/app:2")).isPresent();
+  }
 }
