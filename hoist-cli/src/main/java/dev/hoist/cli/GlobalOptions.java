@@ -73,9 +73,17 @@ final class GlobalOptions {
       description = "Configuration file (default: $HOIST_CONFIG, else ~/.config/hoist/config.json).")
   Path config;
 
-  /** The configuration file's settings: {@code --config}'s file, else the default one if present. */
+  private HoistSettings settings;
+
+  /**
+   * The configuration file's settings: {@code --config}'s file, else the default one if present.
+   * Read once per command.
+   */
   HoistSettings settings() throws IOException {
-    return config != null ? ConfigFile.read(config) : ConfigFile.readIfExists(ConfigFile.defaultPath());
+    if (settings == null) {
+      settings = config != null ? ConfigFile.read(config) : ConfigFile.readIfExists(ConfigFile.defaultPath());
+    }
+    return settings;
   }
 
   /** A {@link RegistryLogin.Builder} set up from the configuration file, then these options. */

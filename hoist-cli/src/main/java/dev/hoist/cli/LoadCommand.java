@@ -47,9 +47,8 @@ final class LoadCommand implements Callable<Integer> {
   boolean quiet;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception { // failures: the Errors handler
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     LoadListener listener = quiet
         ? LoadListener.NONE
         : (diffId, bytes) -> {
@@ -69,13 +68,6 @@ final class LoadCommand implements Callable<Integer> {
       loaded.forEach(image -> out.println(image.statusLine()));
       out.flush();
       return 0;
-    } catch (Exception e) {
-      err.println("Error: " + Errors.message(e));
-      if (global.debug) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return Errors.exitCode(e);
     }
   }
 }

@@ -5,16 +5,13 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code hoist save [-o FILE] IMAGE...}: docker save, from the local store. */
 @Command(
@@ -33,8 +30,6 @@ import picocli.CommandLine.Spec;
       "  hoist save busybox | gzip > busybox.tar.gz"
     })
 final class SaveCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
   @Mixin GlobalOptions global;
 
   @Option(
@@ -47,8 +42,7 @@ final class SaveCommand implements Callable<Integer> {
   List<String> images;
 
   @Override
-  public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+  public Integer call() throws Exception { // failures: the Errors handler
     try (Hoist hoist = global.hoist().build()) {
       if (output != null) {
         hoist.save(images, output);
@@ -63,13 +57,6 @@ final class SaveCommand implements Callable<Integer> {
         stdout.flush();
       }
       return 0;
-    } catch (Exception e) {
-      err.println("Error: " + Errors.message(e));
-      if (global.debug) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return Errors.exitCode(e);
     }
   }
 }

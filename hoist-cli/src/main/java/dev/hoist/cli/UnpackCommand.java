@@ -45,7 +45,7 @@ final class UnpackCommand implements Callable<Integer> {
   Path directory;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception { // failures: the Errors handler
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Hoist hoist = global.hoist().build()) {
@@ -55,13 +55,6 @@ final class UnpackCommand implements Callable<Integer> {
       out.println("Unpacked " + ref.withDefaultTag().familiarString() + " to " + done);
       out.flush();
       return 0;
-    } catch (Exception e) {
-      err.println("Error: " + Errors.message(e));
-      if (global.debug) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return Errors.exitCode(e);
     }
   }
 }

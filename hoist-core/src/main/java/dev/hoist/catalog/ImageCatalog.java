@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
+import dev.hoist.image.ImageConfig;
 import dev.hoist.image.ImageManifest;
-import dev.hoist.image.InvalidManifestException;
 import dev.hoist.image.Manifest;
 import dev.hoist.internal.json.Json;
 import dev.hoist.platform.Platform;
@@ -318,11 +318,12 @@ public final class ImageCatalog {
         tags.add(ref);
       }
     }
-    JsonNode config;
+    ImageConfig config;
     try {
-      config = Json.mapper().readTree(store.read(image.config().digest(), Reachability.MAX_MANIFEST_BYTES));
+      config = ImageConfig.parse(store.read(image.config().digest(), Reachability.MAX_MANIFEST_BYTES));
     } catch (IOException e) {
-      config = Json.mapper().createObjectNode();
+      // An unreadable config still names an image that can be listed and removed.
+      config = new ImageConfig(Platform.of("", "", ""), List.of(), "");
     }
     long size = target.size() + image.config().size();
     Set<Digest> counted = new HashSet<>();
@@ -331,10 +332,8 @@ public final class ImageCatalog {
         size += layer.size();
       }
     }
-    Platform platform = Platform.of(config.path("os").asText(""),
-        config.path("architecture").asText(""), config.path("variant").asText(""));
     return new LocalImage(image.config().digest(), target, tags, digests, others,
-        created(config.path("created").asText("")), size, platform);
+        created(config.created()), size, config.platform());
   }
 
   private static Optional<Instant> created(String text) {
