@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class TomlTable {
   private static final Logger log = LoggerFactory.getLogger(TomlTable.class);
-  private static final TomlMapper MAPPER = new TomlMapper();
+  /** Built on first parse, not when a file is merely read and found to need none. */
+  private static final class Parser {
+    static final TomlMapper MAPPER = new TomlMapper();
+  }
   private static final Pattern BARE_KEY = Pattern.compile("[A-Za-z0-9_-]+");
   private static final long MAX_BYTES = 1 << 20;
 
@@ -40,20 +43,28 @@ final class TomlTable {
 
   /** The root table of {@code file}. */
   static TomlTable read(Path file) throws IOException {
-    byte[] bytes;
+    return parse(file, readBytes(file));
+  }
+
+  /** The bytes of a configuration file, refused when it is unreadable or too large. */
+  static byte[] readBytes(Path file) throws IOException {
     try {
       if (Files.size(file) > MAX_BYTES) {
         throw new HostsConfigException(file, "", "larger than " + MAX_BYTES + " bytes");
       }
-      bytes = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (HostsConfigException e) {
       throw e;
     } catch (IOException e) {
       throw new HostsConfigException(file, "cannot read it: " + e, e);
     }
+  }
+
+  /** Parses {@code bytes}, read from {@code file} (which names it in errors). */
+  static TomlTable parse(Path file, byte[] bytes) throws IOException {
     JsonNode root;
     try {
-      root = bytes.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(bytes);
+      root = bytes.length == 0 ? Parser.MAPPER.createObjectNode() : Parser.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";

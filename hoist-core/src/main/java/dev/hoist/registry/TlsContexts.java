@@ -41,11 +41,6 @@ final class TlsContexts {
     return context(keys, trust);
   }
 
-  /** A context for the plain-HTTP client, which needs one: it accepts no server at all. */
-  static SSLContext refuseAll() {
-    return context(new KeyManager[0], REFUSE_ALL);
-  }
-
   private X509ExtendedTrustManager systemTrust() {
     X509ExtendedTrustManager s = system;
     if (s == null) {
@@ -288,18 +283,11 @@ final class TlsContexts {
   }
 
   /** TLS without certificate or host-name checks, for registries the user named insecure. */
-  private static final X509ExtendedTrustManager TRUST_ALL = blanket(true);
+  private static final X509ExtendedTrustManager TRUST_ALL = trustAll();
 
-  /** A client for plain HTTP needs a TLS context; this one accepts no server at all. */
-  private static final X509ExtendedTrustManager REFUSE_ALL = blanket(false);
-
-  private static X509ExtendedTrustManager blanket(boolean trust) {
+  private static X509ExtendedTrustManager trustAll() {
     return new X509ExtendedTrustManager() {
-      private void check() throws CertificateException {
-        if (!trust) {
-          throw new CertificateException("plain-HTTP client: no TLS");
-        }
-      }
+      private void check() {}
 
       @Override
       public void checkClientTrusted(X509Certificate[] c, String a) throws CertificateException {

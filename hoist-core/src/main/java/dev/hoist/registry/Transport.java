@@ -196,7 +196,10 @@ final class Transport {
       if (p == null) {
         synchronized (this) {
           if (plain == null) {
-            plain = builder().sslContext(TlsContexts.refuseAll()).build(); // never used for TLS
+            plain = builder()
+                .sslContext(new NoTlsContext())
+                .sslParameters(NoTlsContext.parameters())
+                .build();
           }
           p = plain;
         }

@@ -261,4 +261,32 @@ class RegistriesConfTest {
     assertThat(conf.files()).isNotNull();
     assertThat(List.copyOf(conf.entries())).isNotNull();
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "[[registry]]\\nlocation = \"quay.io\" | true",
+    "  [[ registry ]] | true",
+    "[registries.insecure]\\nregistries = ['a.io'] | true",
+    "registry = \"quay.io\" | true",
+    "\"registry\" = [] | true",
+    "unqualified-search-registries = [\"docker.io\"] | false",
+    "# [[registry]]\\n# location = \"quay.io\" | false",
+    "[aliases]\\n\"fedora\" = \"registry.fedoraproject.org/fedora\" | false",
+    "[aliases]\\n\"registry\" = \"docker.io/library/registry\" | false",
+    "unqualified-search-registries = [\\n  \"registry.fedoraproject.org\",\\n] | false",
+    "registries.insecure.registries = [] | true",
+    "[aliases]\\n[[registry]] | true",
+    "[[registryx]] | false",
+  })
+  void onlyFilesThatMentionRegistryTablesAreParsed(String toml, boolean mentions) {
+    assertThat(RegistriesConf.mentionsRegistries(toml.replace("\\n", "\n"))).isEqualTo(mentions);
+  }
+
+  @Test
+  void aFileWithoutRegistryTablesIsNotParsedAtAll() throws IOException {
+    // Not even its syntax is checked: nothing in it could change a pull.
+    RegistriesConf conf = load("unqualified-search-registries = [\"docker.io\"\n[aliases\n");
+
+    assertThat(conf.entries()).isEmpty();
+  }
 }
