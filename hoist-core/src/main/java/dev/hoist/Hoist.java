@@ -196,6 +196,7 @@ public final class Hoist implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+    client.close();
   }
 
   private static ThreadFactory daemonThreads() {

@@ -25,7 +25,7 @@ import java.util.Optional;
  * <p>Immutable and thread-safe. It opens no image store; a {@link Hoist} built afterwards with
  * the default credentials uses what was stored.
  */
-public final class RegistryLogin {
+public final class RegistryLogin implements AutoCloseable {
   private final RegistryClient client;
   private final CredentialStore store;
 
@@ -36,6 +36,12 @@ public final class RegistryLogin {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Stops the HTTP client's threads. */
+  @Override
+  public void close() {
+    client.close();
   }
 
   /**

@@ -79,16 +79,17 @@ final class LoginCommand implements Callable<Integer> {
       password = readStdin(System.in);
     }
     String address = CredentialStore.serverAddress(server);
-    RegistryLogin login = global.login().build();
-    Credential credential = credential(login, address);
-    RegistryLogin.Result result = login.login(address, credential);
-    if (result.helper().isEmpty()) {
-      err.println("WARNING! Your credentials are stored unencrypted in '"
-          + login.credentialStore().configFile() + "'.");
-      err.println("Configure a credential helper to remove this warning. See");
-      err.println("https://docs.docker.com/go/credential-store/");
-      err.println();
-      err.flush();
+    try (RegistryLogin login = global.login().build()) {
+      Credential credential = credential(login, address);
+      RegistryLogin.Result result = login.login(address, credential);
+      if (result.helper().isEmpty()) {
+        err.println("WARNING! Your credentials are stored unencrypted in '"
+            + login.credentialStore().configFile() + "'.");
+        err.println("Configure a credential helper to remove this warning. See");
+        err.println("https://docs.docker.com/go/credential-store/");
+        err.println();
+        err.flush();
+      }
     }
     out.println("Login Succeeded");
     out.flush();

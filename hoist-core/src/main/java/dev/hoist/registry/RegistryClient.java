@@ -89,6 +89,15 @@ public final class RegistryClient {
     return new RegistryClient(shared, Objects.requireNonNull(listener, "listener == null"));
   }
 
+  /**
+   * Stops the HTTP clients' threads, for this client and every view {@link #reporting} made of it;
+   * requests still running fail. Not needed for correctness, but it spares a JVM that exits next a
+   * third of a second.
+   */
+  public void close() {
+    shared.transport().close();
+  }
+
   /** Where this client finds each registry's content. */
   public RegistryHosts hosts() {
     return shared.hosts();

@@ -186,6 +186,18 @@ final class Transport {
     return false;
   }
 
+  /** Stops every client built so far; requests still running fail. */
+  void close() {
+    HttpClient p;
+    synchronized (this) {
+      p = plain;
+    }
+    if (p != null) {
+      HttpClientShutdown.now(p);
+    }
+    clients.values().forEach(HttpClientShutdown::now);
+  }
+
   /**
    * The client for a request, each built on first use: a verifying one loads the system trust
    * store (about 0.4 s), which a pull from a plain-HTTP registry on loopback should not pay.
