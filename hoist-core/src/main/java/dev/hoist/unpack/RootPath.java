@@ -46,6 +46,10 @@ final class RootPath {
    * Returns null when the name climbs above the root. An absolute name is the caller's concern.
    */
   static String clean(String name) {
+    String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+    if (!trimmed.isEmpty() && isClean(trimmed)) {
+      return trimmed; // nearly every entry of a real layer ("usr/bin/", "usr/bin/env"): no split
+    }
     Deque<String> parts = new ArrayDeque<>();
     for (String part : name.split("/")) {
       if (part.isEmpty() || part.equals(".")) {
@@ -60,6 +64,24 @@ final class RootPath {
       }
     }
     return String.join("/", parts);
+  }
+
+  /** Whether {@code name} is already clean: relative, no empty, {@code .} or {@code ..} component. */
+  private static boolean isClean(String name) {
+    int start = 0;
+    while (true) {
+      int slash = name.indexOf('/', start);
+      int end = slash < 0 ? name.length() : slash;
+      int length = end - start;
+      if (length == 0
+          || (length <= 2 && name.charAt(start) == '.' && (length == 1 || name.charAt(start + 1) == '.'))) {
+        return false;
+      }
+      if (slash < 0) {
+        return true;
+      }
+      start = slash + 1;
+    }
   }
 
   static String parent(String name) {
@@ -87,6 +109,10 @@ final class RootPath {
    * @throws FileSystemLoopException after {@link #MAX_SYMLINKS} expansions
    */
   String resolve(String name) throws IOException {
+    String parent = parent(name);
+    if (parent.isEmpty() || directories.contains(parent)) {
+      return name; // a known real directory: every component above it was resolved already
+    }
     Deque<String> todo = new ArrayDeque<>(List.of(name.split("/")));
     List<String> done = new ArrayList<>();
     int expansions = 0;
