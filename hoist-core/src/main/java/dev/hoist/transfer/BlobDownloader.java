@@ -5,7 +5,6 @@ import dev.hoist.image.Digest;
 import dev.hoist.image.DigestMismatchException;
 import dev.hoist.reference.ImageReference;
 import dev.hoist.registry.BlobStream;
-import dev.hoist.registry.MirrorFallback;
 import dev.hoist.registry.RegistryClient;
 import dev.hoist.registry.RetryPolicy;
 import dev.hoist.store.Ingest;
@@ -17,6 +16,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.LongConsumer;
 
 /**
  * Moves blobs from a registry into the store, each byte once: read from the connection, written
@@ -128,7 +128,7 @@ public final class BlobDownloader {
         liveChanged.notifyAll();
       }
       try {
-        long fetched = attempts(ingest, follow(progress, followed), source);
+        long fetched = attempts(ingest, progress, source, followed::wrote);
         followed.committed();
         return fetched;
       } catch (IOException | RuntimeException e) {
@@ -140,37 +140,6 @@ public final class BlobDownloader {
     } finally {
       slots.release();
     }
-  }
-
-  /** Progress that also tells readers following the download how far it got. */
-  private static Progress follow(Progress progress, LiveBlob followed) {
-    return new Progress() {
-      @Override
-      public void waiting() {
-        progress.waiting();
-      }
-
-      @Override
-      public void downloading(long current, long total) {
-        followed.wrote(current);
-        progress.downloading(current, total);
-      }
-
-      @Override
-      public void retrying(int seconds) {
-        progress.retrying(seconds);
-      }
-
-      @Override
-      public void verifying() {
-        progress.verifying();
-      }
-
-      @Override
-      public void fallback(MirrorFallback event) {
-        progress.fallback(event);
-      }
-    };
   }
 
   /**
@@ -205,13 +174,14 @@ public final class BlobDownloader {
   }
 
   /** Transfers until the blob committed, retrying what is worth retrying, resuming each time. */
-  private long attempts(Ingest ingest, Progress progress, Source source) throws IOException {
+  private long attempts(Ingest ingest, Progress progress, Source source, LongConsumer written)
+      throws IOException {
     Descriptor blob = ingest.descriptor();
     Counter fetched = new Counter();
     for (int attempt = 1; ; attempt++) {
       boolean resumed = ingest.offset() > 0;
       try {
-        transfer(source, ingest, progress, fetched);
+        transfer(source, ingest, progress, fetched, written);
         return fetched.bytes;
       } catch (DigestMismatchException e) {
         if (!resumed || attempt >= retry.maxAttempts()) {
@@ -264,7 +234,8 @@ public final class BlobDownloader {
     }
   }
 
-  private static void transfer(Source source, Ingest ingest, Progress progress, Counter fetched)
+  private static void transfer(
+      Source source, Ingest ingest, Progress progress, Counter fetched, LongConsumer written)
       throws IOException {
     Descriptor blob = ingest.descriptor();
     if (ingest.offset() < blob.size()) {
@@ -272,7 +243,7 @@ public final class BlobDownloader {
         if (stream.offset() != ingest.offset()) {
           ingest.truncate(); // the server sent the whole blob, not the range asked for
         }
-        Copier.copy(stream.body(), ingest, progress, fetched);
+        Copier.copy(stream.body(), ingest, progress, fetched, written);
       }
       if (ingest.offset() < blob.size()) {
         throw new IOException("connection closed after " + ingest.offset() + " of " + blob.size()
