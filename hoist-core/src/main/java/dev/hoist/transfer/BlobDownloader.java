@@ -44,6 +44,7 @@ public final class BlobDownloader {
   private final ConcurrentHashMap<Digest, SharedDownload> inFlight = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Digest, LiveBlob> live = new ConcurrentHashMap<>();
   private final Object liveChanged = new Object();
+  private long liveChanges; // guarded by liveChanged: counts starts and ends of downloads
 
   public BlobDownloader(RegistryClient client, OciStore store, int maxConcurrent) {
     if (maxConcurrent < 1) {
@@ -120,13 +121,12 @@ public final class BlobDownloader {
     acquireSlot(blob, progress);
     try (Ingest ingest = store.ingest(blob)) {
       if (ingest.isComplete()) {
-        return 0; // another process committed it while we waited for the blob's lock
+        liveChanged(); // another process committed it while we waited for the blob's lock
+        return 0;
       }
       LiveBlob followed = new LiveBlob(ingest.partialPath(), ingest.offset());
       live.put(blob.digest(), followed);
-      synchronized (liveChanged) {
-        liveChanged.notifyAll();
-      }
+      liveChanged();
       try {
         long fetched = attempts(ingest, progress, source, followed::wrote);
         followed.committed();
@@ -136,6 +136,7 @@ public final class BlobDownloader {
         throw e;
       } finally {
         live.remove(blob.digest(), followed);
+        liveChanged();
       }
     } finally {
       slots.release();
@@ -151,6 +152,10 @@ public final class BlobDownloader {
    */
   public java.io.InputStream openFollowing(Descriptor blob) throws IOException {
     while (true) {
+      long seen;
+      synchronized (liveChanged) {
+        seen = liveChanges;
+      }
       if (store.contains(blob.digest())) {
         return store.open(blob.digest());
       }
@@ -164,12 +169,22 @@ public final class BlobDownloader {
       }
       synchronized (liveChanged) {
         try {
-          liveChanged.wait(100);
+          if (liveChanges == seen) { // nothing started or ended since the looks above
+            liveChanged.wait(100); // bounded: another process may commit the blob unannounced
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted while waiting for " + blob.digest());
         }
       }
+    }
+  }
+
+  /** Wakes readers waiting in {@link #openFollowing} for a download to start or end. */
+  private void liveChanged() {
+    synchronized (liveChanged) {
+      liveChanges++;
+      liveChanged.notifyAll();
     }
   }
 
