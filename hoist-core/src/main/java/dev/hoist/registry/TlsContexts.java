@@ -283,46 +283,28 @@ final class TlsContexts {
   }
 
   /** TLS without certificate or host-name checks, for registries the user named insecure. */
-  private static final X509ExtendedTrustManager TRUST_ALL = trustAll();
+  private static final X509ExtendedTrustManager TRUST_ALL = new X509ExtendedTrustManager() {
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-  private static X509ExtendedTrustManager trustAll() {
-    return new X509ExtendedTrustManager() {
-      private void check() {}
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-      @Override
-      public void checkClientTrusted(X509Certificate[] c, String a) throws CertificateException {
-        check();
-      }
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {}
 
-      @Override
-      public void checkServerTrusted(X509Certificate[] c, String a) throws CertificateException {
-        check();
-      }
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {}
 
-      @Override
-      public void checkClientTrusted(X509Certificate[] c, String a, Socket s) throws CertificateException {
-        check();
-      }
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
 
-      @Override
-      public void checkServerTrusted(X509Certificate[] c, String a, Socket s) throws CertificateException {
-        check();
-      }
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
 
-      @Override
-      public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) throws CertificateException {
-        check();
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) throws CertificateException {
-        check();
-      }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
-  }
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  };
 }
