@@ -2,8 +2,6 @@ package dev.hoist.testing;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,21 +70,17 @@ public final class LocalRegistry implements AutoCloseable {
       Pattern.compile("\"([A-Z]+) (\\S+) HTTP/[0-9.]+\" (\\d{3}) ");
 
   private final Path dir;
-  private final Process process;
+  private final ServerProcess server;
   private final Serving serving;
   private final int port;
   private final String pushCredentials;
-  private final Thread shutdownHook;
 
   private LocalRegistry(Path dir, Process process, Serving serving, int port, String pushCredentials) {
     this.dir = dir;
-    this.process = process;
+    this.server = new ServerProcess("docker-registry-" + port, process, dir);
     this.serving = serving;
     this.port = port;
     this.pushCredentials = pushCredentials;
-    // A JVM killed by a test timeout never calls close(); don't leave the registry running.
-    this.shutdownHook = new Thread(process::destroyForcibly, "stop-docker-registry-" + port);
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** A registry anyone may pull from and push to. */
@@ -224,7 +217,7 @@ public final class LocalRegistry implements AutoCloseable {
    * gone); {@link #close()} still deletes them.
    */
   public void stop() throws IOException {
-    stop(process);
+    server.stop();
   }
 
   /** {@code 127.0.0.1:PORT} (the address it listens on), the registry part of an image reference. */
@@ -350,16 +343,7 @@ public final class LocalRegistry implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // Already shutting down: the hook stops the process.
-    }
-    try {
-      stop(process);
-    } finally {
-      Dirs.deleteRecursively(dir);
-    }
+    server.close();
   }
 
   private interface Setup {
@@ -379,7 +363,7 @@ public final class LocalRegistry implements AutoCloseable {
       setup.prepare(dir);
       IOException last = null;
       for (int attempt = 0; attempt < 3; attempt++) {
-        int port = freePort(serving.address());
+        int port = ServerProcess.freePort(serving.address());
         Path config = dir.resolve("config.yml");
         Files.writeString(config, config(dir, serving, port, auth.replace("%DIR%", dir.toString())));
         ProcessBuilder builder = new ProcessBuilder(binary, "serve", config.toString());
@@ -389,7 +373,7 @@ public final class LocalRegistry implements AutoCloseable {
           awaitReady(process, serving, port, dir.resolve("registry.log"));
           return new LocalRegistry(dir, process, serving, port, pushCredentials);
         } catch (IOException e) {
-          stop(process);
+          ServerProcess.stop(process, "docker-registry");
           last = e;
           if (!Files.readString(dir.resolve("registry.log")).contains("address already in use")) {
             break;
@@ -484,24 +468,6 @@ public final class LocalRegistry implements AutoCloseable {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
-  private static void stop(Process process) throws InterruptedIOException {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while stopping docker-registry");
-    }
-  }
-
-  private static int freePort(String address) throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-      return socket.getLocalPort();
-    }
-  }
 
   private static void sleep(long millis) throws InterruptedIOException {
     try {

@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,16 +25,13 @@ public final class Tinyproxy implements AutoCloseable {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Path dir;
-  private final Process process;
+  private final ServerProcess server;
   private final int port;
-  private final Thread shutdownHook;
 
   private Tinyproxy(Path dir, Process process, int port) {
     this.dir = dir;
-    this.process = process;
+    this.server = new ServerProcess("tinyproxy-" + port, process, dir);
     this.port = port;
-    this.shutdownHook = new Thread(process::destroyForcibly, "stop-tinyproxy-" + port);
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** A proxy anyone may use. */
@@ -50,7 +45,7 @@ public final class Tinyproxy implements AutoCloseable {
     try {
       IOException last = null;
       for (int attempt = 0; attempt < 3; attempt++) {
-        int port = freePort();
+        int port = ServerProcess.freePort("127.0.0.1");
         Path config = dir.resolve("tinyproxy.conf");
         Files.writeString(config, config(dir, port, user, password));
         Process process = Tools.start(
@@ -60,7 +55,7 @@ public final class Tinyproxy implements AutoCloseable {
           awaitListening(process, port, dir);
           return new Tinyproxy(dir, process, port);
         } catch (IOException e) {
-          stop(process);
+          ServerProcess.stop(process, "tinyproxy");
           last = e;
         }
       }
@@ -105,16 +100,7 @@ public final class Tinyproxy implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // Already shutting down: the hook stops the process.
-    }
-    try {
-      stop(process);
-    } finally {
-      Dirs.deleteRecursively(dir);
-    }
+    server.close();
   }
 
   private static String config(Path dir, int port, String user, String password) {
@@ -156,22 +142,4 @@ public final class Tinyproxy implements AutoCloseable {
     throw new IOException("tinyproxy did not listen on port " + port + " within " + STARTUP_TIMEOUT);
   }
 
-  private static void stop(Process process) throws InterruptedIOException {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while stopping tinyproxy");
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
-  }
 }
