@@ -30,8 +30,6 @@ import java.util.Optional;
  * verified on the way in; nothing is tagged here.
  */
 final class ArchiveLoad {
-  static final long MAX_MANIFEST_BYTES = 4L << 20;
-  static final long MAX_CONFIG_BYTES = 64L << 20;
   static final long MAX_INDEX_BYTES = 16L << 20;
   private static final int MAX_INDEX_DEPTH = 4;
   private static final String CONTAINERD_NAME = "io.containerd.image.name";
@@ -90,7 +88,7 @@ final class ArchiveLoad {
       if (depth == MAX_INDEX_DEPTH) {
         throw new InvalidArchiveException(what + " nests indexes more than " + MAX_INDEX_DEPTH + " deep");
       }
-      byte[] bytes = readBlob(entry, what, MAX_MANIFEST_BYTES);
+      byte[] bytes = readBlob(entry, what, Manifests.MAX_BYTES);
       ImageIndex index = (ImageIndex) Manifests.parse(bytes, entry.mediaType());
       Descriptor chosen = choosePlatform(index, what);
       LoadedImages.Image image = loadEntry(chosen, what + " (" + chosen.digest() + ")", resolved, depth + 1);
@@ -105,7 +103,7 @@ final class ArchiveLoad {
     if (known.isPresent()) {
       return known.get();
     }
-    byte[] bytes = readBlob(entry, what, MAX_MANIFEST_BYTES);
+    byte[] bytes = readBlob(entry, what, Manifests.MAX_BYTES);
     ImageManifest manifest = (ImageManifest) Manifests.parse(bytes, entry.mediaType());
     return loadImage(entry, bytes, manifest, what, resolved);
   }
@@ -118,7 +116,7 @@ final class ArchiveLoad {
       throw new InvalidArchiveException(what + " is not an image: its config has media type "
           + configDescriptor.mediaType());
     }
-    byte[] configBytes = readBlob(configDescriptor, "the config of " + what, MAX_CONFIG_BYTES);
+    byte[] configBytes = readBlob(configDescriptor, "the config of " + what, ImageConfig.MAX_BYTES);
     ImageConfig config = parseConfig(configBytes, what);
     if (config.diffIds().size() != manifest.layers().size()) {
       throw new InvalidArchiveException(what + ": invalid manifest, layers length mismatch: expected "

@@ -56,7 +56,7 @@ final class LegacyImages {
   }
 
   private void load(Item item, String what) throws IOException {
-    byte[] configBytes = entries.read(item.config(), what, ArchiveLoad.MAX_CONFIG_BYTES);
+    byte[] configBytes = entries.read(item.config(), what, ImageConfig.MAX_BYTES);
     Digest imageId = Digest.sha256(configBytes);
     List<ImageReference> names = new ArrayList<>();
     for (String tag : item.repoTags()) {

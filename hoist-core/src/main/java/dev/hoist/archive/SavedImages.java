@@ -130,7 +130,7 @@ final class SavedImages {
       return Optional.empty();
     }
     Manifest manifest = Manifests.parse(
-        store.read(entry.digest(), ArchiveLoad.MAX_MANIFEST_BYTES), entry.mediaType());
+        store.read(entry.digest(), Manifests.MAX_BYTES), entry.mediaType());
     return manifest instanceof ImageManifest m ? Optional.of(m) : Optional.empty();
   }
 

@@ -203,7 +203,7 @@ public final class ImageCatalog {
   public String inspect(String nameOrId) throws IOException {
     try (StoreLease lease = store.lease()) {
       LocalImage image = get(nameOrId);
-      JsonNode config = Json.mapper().readTree(store.read(image.id(), Reachability.MAX_MANIFEST_BYTES));
+      JsonNode config = Json.mapper().readTree(store.read(image.id(), ImageConfig.MAX_BYTES));
       ObjectNode out = Json.mapper().createObjectNode();
       out.put("Id", image.id().toString());
       ArrayNode tags = out.putArray("RepoTags");
@@ -320,7 +320,7 @@ public final class ImageCatalog {
     }
     ImageConfig config;
     try {
-      config = ImageConfig.parse(store.read(image.config().digest(), Reachability.MAX_MANIFEST_BYTES));
+      config = ImageConfig.parse(store.read(image.config().digest(), ImageConfig.MAX_BYTES));
     } catch (IOException e) {
       // An unreadable config still names an image that can be listed and removed.
       config = new ImageConfig(Platform.of("", "", ""), List.of(), "");

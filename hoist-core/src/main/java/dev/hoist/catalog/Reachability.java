@@ -25,7 +25,6 @@ import java.util.Set;
  * blobs that do not parse as manifests are leaves.
  */
 final class Reachability {
-  static final long MAX_MANIFEST_BYTES = 4L << 20;
 
   private Reachability() {}
 
@@ -83,10 +82,10 @@ final class Reachability {
   /** The blob as a manifest or index, or null when it is neither (or unreadable). */
   static Manifest parse(OciStore store, Digest digest) {
     try {
-      if (store.size(digest) > MAX_MANIFEST_BYTES) {
+      if (store.size(digest) > Manifests.MAX_BYTES) {
         return null;
       }
-      byte[] bytes = store.read(digest, MAX_MANIFEST_BYTES);
+      byte[] bytes = store.read(digest, Manifests.MAX_BYTES);
       return Manifests.parse(bytes, mediaTypeOf(bytes));
     } catch (IOException | IllegalArgumentException e) {
       return null; // InvalidManifestException included: not a manifest, a leaf

@@ -15,6 +15,8 @@ import java.util.List;
  * @param created the {@code created} timestamp as written, empty when absent
  */
 public record ImageConfig(Platform platform, List<Digest> diffIds, String created) {
+  /** Configs larger than this are refused before parsing (containerd's limit). */
+  public static final long MAX_BYTES = 64L << 20;
 
   public ImageConfig {
     diffIds = List.copyOf(diffIds);

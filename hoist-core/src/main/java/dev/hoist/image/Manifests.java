@@ -15,6 +15,9 @@ import java.util.Map;
  * of the JSON; a type hoist does not know is refused by name.
  */
 public final class Manifests {
+  /** Manifests and indexes larger than this are refused before parsing (containerd's limit). */
+  public static final int MAX_BYTES = 4 << 20;
+
   private Manifests() {}
 
   /**

@@ -51,7 +51,6 @@ import java.util.concurrent.ExecutorService;
  * Thread-safe: one puller serves concurrent pulls.
  */
 public final class Puller {
-  private static final long MAX_CONFIG_BYTES = 64L << 20;
   private static final int MAX_INDEX_DEPTH = 4;
 
   private final RegistryClient client;
@@ -138,7 +137,7 @@ public final class Puller {
       ImageReference ref, PullRequest request, FetchedManifest image, String type,
       boolean singleArch, PullListener events, FallbackReporter fallbacks) throws IOException {
     ImageManifest manifest = (ImageManifest) Manifests.parse(image.bytes(), type);
-    ImageChecks.validate(ref, manifest, MAX_CONFIG_BYTES);
+    ImageChecks.validate(ref, manifest, ImageConfig.MAX_BYTES);
     FetchedConfig config = fetchConfig(ref, manifest, fallbacks);
     if (singleArch) {
       checkSingleArchPlatform(ref, request, config.config().platform(), events);
@@ -253,7 +252,7 @@ public final class Puller {
           "image config verification failed for digest " + descriptor.digest() + ": " + e.getMessage(),
           descriptor.digest());
     }
-    ImageConfig config = ImageConfig.parse(store.read(descriptor.digest(), MAX_CONFIG_BYTES));
+    ImageConfig config = ImageConfig.parse(store.read(descriptor.digest(), ImageConfig.MAX_BYTES));
     if (config.diffIds().size() != manifest.layers().size()) {
       throw new InvalidManifestException("layers from manifest don't match image configuration");
     }

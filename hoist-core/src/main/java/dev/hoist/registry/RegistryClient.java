@@ -54,7 +54,7 @@ public final class RegistryClient {
   public static final List<Path> DEFAULT_CERTS_DIRECTORIES = CertsDirectory.DEFAULT_ROOTS;
 
   /** Manifests larger than this are refused before parsing (containerd's limit). */
-  public static final int MAX_MANIFEST_BYTES = 4 << 20;
+  public static final int MAX_MANIFEST_BYTES = dev.hoist.image.Manifests.MAX_BYTES;
 
   private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
 
@@ -105,7 +105,7 @@ public final class RegistryClient {
 
   /**
    * Fetches a manifest by tag or digest, with an {@code Accept} header naming every manifest type
-   * hoist supports. The body is capped at {@link #MAX_MANIFEST_BYTES}.
+   * hoist supports. The body is capped at {@link #MAX_MANIFEST_BYTES} ({@link dev.hoist.image.Manifests#MAX_BYTES}).
    *
    * @param image the repository, and the tag or digest the user asked for (for messages)
    * @param reference the tag or digest to fetch

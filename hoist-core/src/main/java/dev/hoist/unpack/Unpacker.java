@@ -22,8 +22,6 @@ import java.util.function.Consumer;
  * sibling and renamed into place only when complete (see {@link RootfsWriter}). Thread-safe.
  */
 public final class Unpacker {
-  private static final int MAX_MANIFEST_BYTES = 4 << 20;
-  private static final long MAX_CONFIG_BYTES = 64L << 20;
 
   private final OciStore store;
 
@@ -59,13 +57,13 @@ public final class Unpacker {
     ImageReference ref = reference.withDefaultTag();
     Descriptor image = store.resolve(ref.toString())
         .orElseThrow(() -> new IOException("No such image: " + reference.familiarString()));
-    Manifest manifest = Manifests.parse(store.read(image.digest(), MAX_MANIFEST_BYTES), image.mediaType());
+    Manifest manifest = Manifests.parse(store.read(image.digest(), Manifests.MAX_BYTES), image.mediaType());
     if (!(manifest instanceof ImageManifest imageManifest)) {
       throw new InvalidManifestException(
           reference.familiarString() + " names an index, not an image: pull it for one platform first");
     }
     List<Digest> diffIds = ImageConfig.parse(
-        store.read(imageManifest.config().digest(), MAX_CONFIG_BYTES)).diffIds();
+        store.read(imageManifest.config().digest(), ImageConfig.MAX_BYTES)).diffIds();
     if (diffIds.size() != imageManifest.layers().size()) {
       throw new InvalidManifestException("layers from manifest don't match image configuration");
     }
