@@ -31,11 +31,6 @@ record RegistryEndpoint(String name, Endpoint endpoint, RegistryTls tls) {
     return endpoint.insecure();
   }
 
-  /** Whether TLS certificates go unchecked. */
-  boolean unverifiedTls() {
-    return endpoint.insecure() || endpoint.skipVerify();
-  }
-
   /** The API root, with {@code scheme}. */
   URI root(String scheme) {
     URI root = endpoint.root();

@@ -101,12 +101,17 @@ final class TlsFailures {
   }
 
   private static boolean has(Throwable e, Class<? extends Throwable> type) {
+    return cause(e, type) != null;
+  }
+
+  /** The first of {@code e} and its causes that is a {@code type}, or null. */
+  static <T extends Throwable> T cause(Throwable e, Class<T> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
-        return true;
+        return type.cast(t);
       }
     }
-    return false;
+    return null;
   }
 
   private static boolean validatorReason(Throwable e, CertPathValidatorException.Reason reason) {

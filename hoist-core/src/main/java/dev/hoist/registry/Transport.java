@@ -121,7 +121,7 @@ final class Transport {
             "cannot reach registry " + registry + ": unknown host" + via(request) + " ("
                 + request.method() + " " + Redact.uri(request.uri()) + ")", registry, e);
       }
-      SSLException ssl = sslCause(e);
+      SSLException ssl = TlsFailures.cause(e, SSLException.class);
       if (ssl != null) {
         throw TlsFailures.of(ssl, request, tls);
       }
@@ -148,15 +148,6 @@ final class Transport {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-  }
-
-  private static SSLException sslCause(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SSLException ssl) {
-        return ssl;
-      }
-    }
-    return null;
   }
 
   private RegistryException unreachable(

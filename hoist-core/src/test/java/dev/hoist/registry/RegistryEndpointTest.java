@@ -30,7 +30,7 @@ class RegistryEndpointTest {
 
     assertThat(e.root("http")).hasToString("http://127.0.0.1:5000/v2");
     assertThat(e.root("https")).hasToString("https://127.0.0.1:5000/v2");
-    assertThat(e.unverifiedTls()).isTrue();
-    assertThat(upstream("ghcr.io").unverifiedTls()).isFalse();
+    assertThat(e.tls().insecure()).isTrue(); // certificates go unchecked
+    assertThat(upstream("ghcr.io").tls().insecure()).isFalse();
   }
 }
