@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The {@code NO_PROXY} rules of Go's {@code golang.org/x/net/http/httpproxy}, which docker
@@ -166,13 +167,16 @@ final class NoProxy {
     return new String[] {s.substring(0, colon), s.substring(colon + 1)};
   }
 
+  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]+");
+
   /**
    * The address {@code s} spells, without ever asking DNS: dotted-quad IPv4 or IPv6 (no zone);
    * null for anything else.
    */
   static InetAddress ipLiteral(String s) {
-    boolean v4 = s.matches("(\\d{1,3})(\\.\\d{1,3}){3}");
-    boolean v6 = s.contains(":") && s.matches("[0-9a-fA-F:.]+");
+    boolean v4 = IPV4.matcher(s).matches();
+    boolean v6 = s.contains(":") && IPV6.matcher(s).matches();
     if (!v4 && !v6) {
       return null;
     }

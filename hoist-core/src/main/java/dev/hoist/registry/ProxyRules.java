@@ -30,12 +30,34 @@ final class ProxyRules extends ProxySelector {
   private static final String TUNNELING = "jdk.http.auth.tunneling.disabledSchemes";
   private static final String PROXYING = "jdk.http.auth.proxying.disabledSchemes";
 
-  private final ProxySettings settings;
+  private final Setting httpsProxy;
+  private final Setting httpProxy;
   private final NoProxy noProxy;
 
   ProxyRules(ProxySettings settings) {
-    this.settings = settings;
+    this.httpsProxy = Setting.of(settings.httpsProxy());
+    this.httpProxy = Setting.of(settings.httpProxy());
     this.noProxy = NoProxy.parse(settings.noProxy());
+  }
+
+  /** A proxy setting, parsed once (every request asks three times): the proxy, or why not. */
+  private record Setting(ProxyUrl proxy, String problem) {
+    static final Setting NONE = new Setting(null, null);
+
+    static Setting of(String text) {
+      if (text.isEmpty()) {
+        return NONE;
+      }
+      try {
+        return new Setting(ProxyUrl.parse(text), null);
+      } catch (IllegalArgumentException e) {
+        return new Setting(null, e.getMessage());
+      }
+    }
+
+    boolean isSet() {
+      return proxy != null || problem != null;
+    }
   }
 
   /**
@@ -44,19 +66,22 @@ final class ProxyRules extends ProxySelector {
    */
   Optional<ProxyUrl> proxyFor(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    String setting = switch (scheme) {
-      case "https" -> settings.httpsProxy();
-      case "http" -> settings.httpProxy();
-      default -> "";
+    Setting setting = switch (scheme) {
+      case "https" -> httpsProxy;
+      case "http" -> httpProxy;
+      default -> Setting.NONE;
     };
-    if (setting.isEmpty() || uri.getHost() == null) {
+    if (!setting.isSet() || uri.getHost() == null) {
       return Optional.empty();
     }
     int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
     if (noProxy.bypasses(uri.getHost(), port)) {
       return Optional.empty();
     }
-    return Optional.of(ProxyUrl.parse(setting));
+    if (setting.problem() != null) {
+      throw new IllegalArgumentException(setting.problem());
+    }
+    return Optional.of(setting.proxy());
   }
 
   /** Why a request to {@code uri} cannot be sent as its proxy setting says, if it cannot. */
