@@ -108,14 +108,21 @@ record CertsDirectory(List<Path> roots) {
       clients.addAll(contents.clients());
       dir = contents.directory();
     }
+    // A containerd hosts directory without hosts.toml may be the certs.d directory read above:
+    // its files are in already.
+    Path read = dir == null ? null : dir.toAbsolutePath().normalize();
     for (Path ca : caFiles) {
-      Path absolute = ca.toAbsolutePath();
-      authorities.addAll(certificates(absolute.getParent(), registry, absolute.getFileName().toString()));
+      Path absolute = ca.toAbsolutePath().normalize();
+      if (!absolute.getParent().equals(read)) {
+        authorities.addAll(certificates(absolute.getParent(), registry, absolute.getFileName().toString()));
+      }
     }
     for (dev.hoist.hosts.ClientCertificate client : clientFiles) {
-      Path cert = client.certificate().toAbsolutePath();
+      Path cert = client.certificate().toAbsolutePath().normalize();
       Path key = client.key().orElse(client.certificate()).toAbsolutePath();
-      clients.add(identity(cert.getParent(), registry, cert.getFileName().toString(), key.toString()));
+      if (!cert.getParent().equals(read)) {
+        clients.add(identity(cert.getParent(), registry, cert.getFileName().toString(), key.toString()));
+      }
     }
     return new Contents(dir, List.copyOf(authorities), List.copyOf(clients));
   }

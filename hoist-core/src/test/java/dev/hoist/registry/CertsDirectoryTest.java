@@ -127,4 +127,19 @@ class CertsDirectoryTest {
     assertThatThrownBy(() -> CertsDirectory.read(dir, "reg.corp"))
         .hasMessageEndingWith(": client.key: encrypted private keys are not supported");
   }
+
+  @Test
+  void filesOfTheDirectoryAlreadyReadAreNotAddedTwice(@TempDir Path elsewhere) throws IOException {
+    // A containerd hosts directory without hosts.toml names the same files as its certs.d reading.
+    Path dir = hostDir("reg.corp");
+    Files.copy(ca.certificate(), dir.resolve("ca.crt"));
+    Files.copy(ca.certificate(), elsewhere.resolve("extra.crt"));
+    CertsDirectory.Contents contents = CertsDirectory.read(dir, "reg.corp");
+
+    CertsDirectory.Contents merged = CertsDirectory.withFiles(contents,
+        List.of(dir.resolve("ca.crt"), elsewhere.resolve("extra.crt")), List.of(), "reg.corp");
+
+    assertThat(contents.authorities()).hasSize(1);
+    assertThat(merged.authorities()).hasSize(2);
+  }
 }
