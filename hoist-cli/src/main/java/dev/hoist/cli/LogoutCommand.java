@@ -1,6 +1,5 @@
 package dev.hoist.cli;
 
-import dev.hoist.RegistryLogin;
 import dev.hoist.auth.CredentialStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,7 +40,7 @@ final class LogoutCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     String address = CredentialStore.serverAddress(server);
-    boolean removed = RegistryLogin.builder().build().logout(address);
+    boolean removed = CredentialStore.dockerConfig().erase(address); // no registry to contact
     out.println((removed ? "Removing login credentials for " : "Not logged in to ") + address);
     out.flush();
     return 0;
