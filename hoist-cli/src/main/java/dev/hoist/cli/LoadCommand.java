@@ -3,6 +3,7 @@ package dev.hoist.cli;
 import dev.hoist.Hoist;
 import dev.hoist.archive.LoadListener;
 import dev.hoist.archive.LoadedImage;
+import dev.hoist.cli.progress.Terminals;
 import dev.hoist.cli.progress.Units;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.hoist.cli;
 
 import dev.hoist.Hoist;
+import dev.hoist.cli.progress.Terminals;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

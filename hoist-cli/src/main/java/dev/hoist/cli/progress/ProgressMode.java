@@ -19,7 +19,7 @@ public enum ProgressMode {
       return this;
     }
     String term = System.getenv("TERM");
-    boolean terminal = System.console() != null && term != null && !term.isEmpty() && !term.equals("dumb");
+    boolean terminal = Terminals.isTerminal(Terminals.STDOUT) && term != null && !term.isEmpty() && !term.equals("dumb");
     return terminal ? TTY : PLAIN;
   }
 }

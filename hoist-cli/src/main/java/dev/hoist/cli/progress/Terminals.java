@@ -1,4 +1,4 @@
-package dev.hoist.cli;
+package dev.hoist.cli.progress;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,13 +9,13 @@ import java.nio.file.Path;
  * output are ({@link System#console()}), so on Linux the file descriptor's target is read from
  * {@code /proc/self/fd}; elsewhere the console decides.
  */
-final class Terminals {
-  static final int STDIN = 0;
-  static final int STDOUT = 1;
+public final class Terminals {
+  public static final int STDIN = 0;
+  public static final int STDOUT = 1;
 
   private Terminals() {}
 
-  static boolean isTerminal(int fd) {
+  public static boolean isTerminal(int fd) {
     try {
       String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
