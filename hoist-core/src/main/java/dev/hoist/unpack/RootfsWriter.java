@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -20,18 +19,19 @@ import java.util.function.LongConsumer;
 /**
  * Builds a root filesystem layer by layer, strictly in order, in a temporary sibling of the
  * target directory, and moves it into place only when every layer applied and every DiffID
- * verified. A failed or abandoned unpack leaves no directory behind that could pass for an image.
+ * verified. A failed or abandoned unpack leaves no directory behind that could pass for an image,
+ * and what a killed one left is removed by the next unpack to the same target ({@link
+ * WorkDirectory}).
  *
  * <p>Each layer is read once: the decompressed stream is hashed for its DiffID while the tar
  * entries are applied. Not thread-safe: layers come one at a time.
  */
 public final class RootfsWriter implements AutoCloseable {
   private final Path target;
-  private final Path work;
+  private final WorkDirectory work;
   private final LayerApplier applier;
-  private boolean published;
 
-  private RootfsWriter(Path target, Path work, LayerApplier applier) {
+  private RootfsWriter(Path target, WorkDirectory work, LayerApplier applier) {
     this.target = target;
     this.work = work;
     this.applier = applier;
@@ -48,12 +48,16 @@ public final class RootfsWriter implements AutoCloseable {
     if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && !isEmptyDirectory(absolute)) {
       throw new IOException(absolute + " already exists and is not an empty directory");
     }
-    Path parent = absolute.getParent();
-    Files.createDirectories(parent);
-    Path work = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".hoist-");
-    LayerApplier.Options applierOptions =
-        new LayerApplier.Options(options.applyOwnership(), options.maxBytes());
-    return new RootfsWriter(absolute, work, new LayerApplier(work, applierOptions, notes));
+    Files.createDirectories(absolute.getParent());
+    WorkDirectory work = WorkDirectory.create(absolute);
+    try {
+      LayerApplier.Options applierOptions =
+          new LayerApplier.Options(options.applyOwnership(), options.maxBytes());
+      return new RootfsWriter(absolute, work, new LayerApplier(work.path(), applierOptions, notes));
+    } catch (RuntimeException e) {
+      work.close();
+      throw e;
+    }
   }
 
   /**
@@ -87,8 +91,7 @@ public final class RootfsWriter implements AutoCloseable {
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       Files.delete(target); // empty, as checked at the start
     }
-    Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
-    published = true;
+    work.moveTo(target);
   }
 
   /** The directory the root filesystem ends up in. */
@@ -99,9 +102,7 @@ public final class RootfsWriter implements AutoCloseable {
   /** Removes the unfinished tree unless it was published. */
   @Override
   public void close() throws IOException {
-    if (!published) {
-      deleteTree(work);
-    }
+    work.close();
   }
 
   private static boolean isEmptyDirectory(Path dir) throws IOException {
