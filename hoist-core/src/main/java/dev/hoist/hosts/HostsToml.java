@@ -64,9 +64,9 @@ final class HostsToml {
     if (server.isPresent()) {
       endpoints.add(endpoint(root, false, root(root, "server", server.get(), root), source));
     } else {
-      // containerd's default server: the registry itself, every capability, the /v2 root.
-      Endpoint.Builder b = settings(Endpoint.builder(upstream, false, source), root, false);
-      endpoints.add(b.capabilities(EnumSet.allOf(Capability.class)).build());
+      // containerd's default server: the registry itself with every capability (the builder's
+      // default, as the top level's capabilities are not applied), the /v2 root.
+      endpoints.add(settings(Endpoint.builder(upstream, false, source), root, false).build());
     }
     return endpoints;
   }
