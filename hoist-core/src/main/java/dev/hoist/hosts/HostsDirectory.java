@@ -29,10 +29,6 @@ final class HostsDirectory {
     this.root = root;
   }
 
-  Path root() {
-    return root;
-  }
-
   Optional<Found> find(String registry) {
     List<String> names = new ArrayList<>();
     int colon = registry.lastIndexOf(':');

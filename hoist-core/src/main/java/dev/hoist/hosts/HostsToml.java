@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads one containerd {@code hosts.toml} (containerd's {@code docs/hosts.md}): the {@code
@@ -31,6 +33,10 @@ import java.util.regex.Pattern;
 final class HostsToml {
   private static final Set<String> HOST_KEYS =
       Set.of("capabilities", "ca", "client", "skip_verify", "header", "override_path");
+  /** The top level: the server's settings, the server itself and the mirrors' tables. */
+  private static final Set<String> ROOT_KEYS =
+      Stream.concat(HOST_KEYS.stream(), Stream.of("server", "host"))
+          .collect(Collectors.toUnmodifiableSet());
   private static final Set<String> NOT_USED = Set.of("dial_timeout", "proxy");
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   /** Headers the JDK's HTTP client sets itself and refuses to take. */
@@ -46,9 +52,7 @@ final class HostsToml {
    */
   static List<Endpoint> read(Path file, URI upstream) throws IOException {
     TomlTable root = TomlTable.read(file);
-    Set<String> rootKeys = new java.util.HashSet<>(HOST_KEYS);
-    rootKeys.addAll(Set.of("server", "host"));
-    root.reportUnknownKeys(rootKeys, NOT_USED);
+    root.reportUnknownKeys(ROOT_KEYS, NOT_USED);
     String source = file.toString();
     List<Endpoint> endpoints = new ArrayList<>();
     Optional<TomlTable> hosts = root.table("host");
@@ -64,9 +68,9 @@ final class HostsToml {
     if (server.isPresent()) {
       endpoints.add(endpoint(root, false, root(root, "server", server.get(), root), source));
     } else {
-      // containerd's default server: the registry itself, every capability, the /v2 root.
-      Endpoint.Builder b = settings(Endpoint.builder(upstream, false, source), root, false);
-      endpoints.add(b.capabilities(EnumSet.allOf(Capability.class)).build());
+      // containerd's default server: the registry itself with every capability (the builder's
+      // default, as the top level's capabilities are not applied), the /v2 root.
+      endpoints.add(settings(Endpoint.builder(upstream, false, source), root, false).build());
     }
     return endpoints;
   }

@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * source gives its endpoints. Every endpoint on a loopback host or named by {@link
  * Builder#insecureRegistries} is insecure.
  *
- * <p>Thread-safe. Configuration files are read when first needed (a route), then kept.
+ * <p>Thread-safe. Configuration files are read when first needed (a route), then kept; so is each
+ * image reference's route, as the configuration does not change.
  */
 public final class RegistryHosts {
   /** Docker Hub's name in references. */
@@ -51,21 +52,22 @@ public final class RegistryHosts {
   static final Set<Capability> MIRROR_CAPABILITIES = EnumSet.of(Capability.PULL, Capability.RESOLVE);
 
   private final HostsDirectory hostsDirectory; // null: none
-  private final ConfLoader registriesConfLoader;
+  private final Load<RegistriesConf> registriesConfLoader;
   private volatile RegistriesConf registriesConf; // null until first needed
   private final List<Endpoint> dockerMirrors;
   private final Set<String> insecureRegistries;
   private final boolean fallback;
   private final ConcurrentHashMap<String, Optional<HostsEntry>> hosts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ImageReference, Route> routes = new ConcurrentHashMap<>();
 
   /** What the hosts directory says of one registry. */
   private record HostsEntry(List<Endpoint> endpoints, boolean fromDefault) {}
 
-  private interface ConfLoader {
-    RegistriesConf load() throws IOException;
+  private interface Load<T> {
+    T load() throws IOException;
   }
 
-  private RegistryHosts(Builder b, ConfLoader registriesConf) {
+  private RegistryHosts(Builder b, Load<RegistriesConf> registriesConf) {
     this.hostsDirectory = b.hostsDirectory == null ? null : new HostsDirectory(b.hostsDirectory);
     this.registriesConfLoader = registriesConf;
     this.dockerMirrors = List.copyOf(b.dockerMirrors);
@@ -94,7 +96,8 @@ public final class RegistryHosts {
    * @throws HostsConfigException if the registry's {@code hosts.toml} is not valid
    */
   public Route route(ImageReference reference) throws IOException {
-    return route(reference.domain(), reference.path(), reference.toString(), reference.digest().isPresent());
+    return kept(routes, reference, () -> route(
+        reference.domain(), reference.path(), reference.toString(), reference.digest().isPresent()));
   }
 
   /**
@@ -156,18 +159,29 @@ public final class RegistryHosts {
     if (hostsDirectory == null) {
       return Optional.empty();
     }
-    Optional<HostsEntry> cached = hosts.get(registry);
-    if (cached != null) {
-      return cached;
-    }
-    Optional<HostsEntry> entry = Optional.empty();
-    Optional<HostsDirectory.Found> found = hostsDirectory.find(registry);
-    if (found.isPresent()) {
+    return kept(hosts, registry, () -> {
+      Optional<HostsDirectory.Found> found = hostsDirectory.find(registry);
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
       List<Endpoint> endpoints = HostsDirectory.endpoints(found.get(), defaultRoot(registry));
-      entry = Optional.of(new HostsEntry(endpoints, found.get().fallback()));
+      return Optional.of(new HostsEntry(endpoints, found.get().fallback()));
+    });
+  }
+
+  /**
+   * What {@code map} keeps for {@code key}, loaded and kept if it has nothing yet. A failed load
+   * keeps nothing, so a file fixed since is read next time. Callers racing on one key all get the
+   * value kept first.
+   */
+  private static <K, V> V kept(ConcurrentHashMap<K, V> map, K key, Load<V> load) throws IOException {
+    V value = map.get(key);
+    if (value != null) {
+      return value;
     }
-    hosts.putIfAbsent(registry, entry);
-    return entry;
+    V loaded = load.load();
+    value = map.putIfAbsent(key, loaded);
+    return value != null ? value : loaded;
   }
 
   /** The registry itself, as nothing configures it. */
@@ -324,7 +338,7 @@ public final class RegistryHosts {
       if (chosen != null && !Files.isRegularFile(chosen)) {
         throw new HostsConfigException(chosen, "", "no such file");
       }
-      ConfLoader loader = () -> RegistriesConf.EMPTY;
+      Load<RegistriesConf> loader = () -> RegistriesConf.EMPTY;
       if (chosen != null) {
         loader = () -> RegistriesConf.load(chosen);
       } else if (systemRegistriesConf) {

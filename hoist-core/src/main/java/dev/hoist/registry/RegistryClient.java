@@ -19,7 +19,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * host, never those of the registry it mirrors. Every endpoint other than the registry itself
  * gets the {@code ns=<registry>} query parameter, as containerd sends it.
  *
- * <p>Build one and share it: it is thread-safe, and keeps connections, tokens and the scheme of
- * every endpoint it has talked to.
+ * <p>Build one and share it: it is thread-safe, and keeps connections, tokens, the scheme and the
+ * certificates of every endpoint it has talked to.
  */
 public final class RegistryClient {
   /**
@@ -63,10 +62,8 @@ public final class RegistryClient {
       Transport transport,
       EndpointClient endpoints,
       RetryPolicy retry,
-      CredentialProvider credentials,
       RegistryHosts hosts,
-      CertsDirectory certs,
-      ConcurrentHashMap<RegistryEndpoint, AuthSession> sessions) {}
+      Sessions sessions) {}
 
   private final Shared shared;
   private final Consumer<MirrorFallback> listener; // null: log a warning
@@ -195,9 +192,7 @@ public final class RegistryClient {
         .filter(e -> !e.mirror()).findFirst()
         .orElseThrow(() -> new RegistryException(
             "registry " + registry + " has no endpoint to log in to", registry, 0, List.of()));
-    AuthSession session = new AuthSession(
-        RegistryEndpoint.of(registry, upstream, shared.certs()), shared.transport(),
-        r -> Optional.of(credential));
+    AuthSession session = shared.sessions().checking(credential, registry, upstream);
     return LoginCheck.verify(session, shared.transport(), credential);
   }
 
@@ -267,8 +262,7 @@ public final class RegistryClient {
   private AuthSession session(Route route, Endpoint endpoint) {
     // The registry's credentials for the registry itself; a mirror's own host's for a mirror.
     String name = route.namespace(endpoint).isEmpty() ? route.registry() : endpoint.host();
-    return shared.sessions().computeIfAbsent(RegistryEndpoint.of(name, endpoint, shared.certs()),
-        e -> new AuthSession(e, shared.transport(), shared.credentials()));
+    return shared.sessions().of(name, endpoint);
   }
 
   private static boolean isDigest(String reference) {
@@ -334,7 +328,8 @@ public final class RegistryClient {
      * Where registries' CA and client certificates are looked up, in docker's {@code certs.d}
      * layout: for registry {@code host[:port]}, the directory of that name in the first of {@code
      * roots} that has one, with {@code *.crt} CA certificates (trusted in addition to the system's)
-     * and {@code *.cert} client certificates with their {@code *.key}. Replaces the default, {@link
+     * and {@code *.cert} client certificates with their {@code *.key}. A registry's directory is
+     * looked up and read when the client first talks to the registry. Replaces the default, {@link
      * #DEFAULT_CERTS_DIRECTORIES}; an empty list reads none.
      */
     public Builder certsDirectories(List<Path> roots) {
@@ -452,8 +447,9 @@ public final class RegistryClient {
           : hosts.insecureRegistries(insecureRegistries).build();
       Transport transport = new Transport(connectTimeout, requestTimeout, stallTimeout, userAgent,
           proxies == null ? null : new ProxyRules(proxies));
-      return new RegistryClient(new Shared(transport, new EndpointClient(transport), retry,
-          credentials, routes, new CertsDirectory(certsDirectories), new ConcurrentHashMap<>()), null);
+      Sessions sessions = new Sessions(transport, credentials, new CertsDirectory(certsDirectories));
+      return new RegistryClient(
+          new Shared(transport, new EndpointClient(transport), retry, routes, sessions), null);
     }
   }
 }

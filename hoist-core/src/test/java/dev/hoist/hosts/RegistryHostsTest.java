@@ -179,6 +179,29 @@ class RegistryHostsTest {
   }
 
   @Test
+  void eachReferenceKeepsItsRoute() throws IOException {
+    write("certs.d/quay.io/hosts.toml", "server = \"https://quay.example.com\"\n");
+    RegistryHosts hosts = build(builder().hostsDirectory(dir.resolve("certs.d")));
+    Route route = route(hosts, "quay.io/o/app:1");
+
+    assertThat(route(hosts, "quay.io/o/app:1")).isSameAs(route);
+    assertThat(route(hosts, "quay.io/o/app:2")).isNotSameAs(route).isEqualTo(route);
+    assertThat(route(hosts, "quay.io/o/other:1")).isNotEqualTo(route);
+    assertThat(route(hosts, "quay.io/o/app@" + DIGEST)).isNotSameAs(route);
+  }
+
+  @Test
+  void aRouteThatFailedIsWorkedOutAgainOnceTheFileIsFixed() throws IOException {
+    write("certs.d/quay.io/hosts.toml", "server = 5\n");
+    RegistryHosts hosts = build(builder().hostsDirectory(dir.resolve("certs.d")));
+    assertThatThrownBy(() -> route(hosts, "quay.io/app")).isInstanceOf(HostsConfigException.class);
+
+    write("certs.d/quay.io/hosts.toml", "server = \"https://quay.example.com\"\n");
+
+    assertThat(roots(route(hosts, "quay.io/app"))).containsExactly("https://quay.example.com/v2 app");
+  }
+
+  @Test
   void registriesConfMirrorsAndLocationRewriteTheRepository() throws IOException {
     Path conf = write("registries.conf", """
         [[registry]]
