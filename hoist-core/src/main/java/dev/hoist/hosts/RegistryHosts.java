@@ -50,6 +50,7 @@ public final class RegistryHosts {
   public static final String REGISTRY_MIRRORS_SOURCE = "registry-mirrors";
 
   static final Set<Capability> MIRROR_CAPABILITIES = EnumSet.of(Capability.PULL, Capability.RESOLVE);
+  private static final int MAX_ROUTES_KEPT = 1024;
 
   private final HostsDirectory hostsDirectory; // null: none
   private final Load<RegistriesConf> registriesConfLoader;
@@ -96,6 +97,9 @@ public final class RegistryHosts {
    * @throws HostsConfigException if the registry's {@code hosts.toml} is not valid
    */
   public Route route(ImageReference reference) throws IOException {
+    if (routes.size() >= MAX_ROUTES_KEPT) {
+      routes.clear(); // a long-lived client pulling ever new digests must not keep them all
+    }
     return kept(routes, reference, () -> route(
         reference.domain(), reference.path(), reference.toString(), reference.digest().isPresent()));
   }
