@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A pull killed with SIGKILL in the middle of a large layer leaves a store that the next pull
- * resumes: it fetches only the rest of the layer, and every blob and the index come out whole.
+ * resumes: it fetches only the rest of the layer, and every blob and the index come out whole. One
+ * killed while unpacking leaves no root filesystem, and the next removes what it left.
  */
 class KilledPullIT {
   private static final long LAYER_SIZE = 512L << 20;
@@ -88,6 +89,71 @@ class KilledPullIT {
           .contains("Error: pull cancelled; partial downloads are kept and the next pull resumes them");
       assertThat(kept).isGreaterThanOrEqualTo(KILL_AT);
       assertThat(Files.readString(store.resolve("index.json"))).doesNotContain("big/stopped");
+    }
+  }
+
+  @Test
+  void anUnpackingPullKilledMidLayerLeavesNoRootfsAndTheNextCleansUpAfterIt(@TempDir Path work)
+      throws Exception {
+    OciLayoutImage image = TestImages.largeLayer(work.resolve("fixture"), LAYER_SIZE);
+    try (LocalRegistry registry = LocalRegistry.anonymous()) {
+      registry.push(image, "big/unpacked", "v1");
+      String ref = registry.host() + "/big/unpacked:v1";
+      Path store = work.resolve("store");
+      Path rootfs = work.resolve("out/rootfs");
+      Path log = work.resolve("pull.log");
+      Process process = new ProcessBuilder(javaBinary(), "-jar", System.getProperty("hoist.jar"),
+              "pull", "--store", store.toString(), "--unpack", rootfs.toString(), ref)
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (extracted(rootfs) < KILL_AT) {
+          assertThat(process.isAlive()).as("pull running; log:%n%s", Files.readString(log)).isTrue();
+          assertThat(System.nanoTime()).as("100 MiB extracted within 3 min").isLessThan(deadline);
+          Thread.sleep(2);
+        }
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        process.destroyForcibly();
+      }
+      assertThat(rootfs).as("no half root filesystem under the target's name").doesNotExist();
+      assertThat(hidden(rootfs)).as("the killed pull's work directory").isNotEmpty();
+
+      Process again = new ProcessBuilder(javaBinary(), "-jar", System.getProperty("hoist.jar"),
+              "pull", "-q", "--store", store.toString(), "--unpack", rootfs.toString(), ref)
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      assertThat(again.waitFor(3, TimeUnit.MINUTES)).isTrue();
+      assertThat(again.exitValue()).as(Files.readString(log)).isZero();
+      assertThat(rootfs.resolve("data/random.bin")).hasSize(LAYER_SIZE);
+      assertThat(hidden(rootfs)).as("work directories and locks left").isEmpty();
+    }
+  }
+
+  /** Bytes of the large layer's one file in the unpack's hidden work directory so far. */
+  private static long extracted(Path rootfs) throws IOException {
+    for (Path work : hidden(rootfs)) {
+      Path file = work.resolve("data/random.bin");
+      if (Files.isDirectory(work) && Files.exists(file)) {
+        return Files.size(file);
+      }
+    }
+    return 0;
+  }
+
+  /** The entries next to {@code rootfs} that an unpack into it makes while it works. */
+  private static List<Path> hidden(Path rootfs) throws IOException {
+    if (!Files.isDirectory(rootfs.getParent())) {
+      return List.of();
+    }
+    try (Stream<Path> siblings = Files.list(rootfs.getParent())) {
+      return siblings
+          .filter(p -> p.getFileName().toString().startsWith("." + rootfs.getFileName() + ".hoist-"))
+          .toList();
     }
   }
 
