@@ -133,7 +133,7 @@ final class WorkDirectory implements AutoCloseable {
   private static void removeAbandoned(Path parent, String prefix) {
     List<Path> candidates = new ArrayList<>();
     try (DirectoryStream<Path> entries =
-        Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix))) {
+        Files.newDirectoryStream(parent, p -> isWorkName(p.getFileName().toString(), prefix))) {
       entries.forEach(candidates::add);
     } catch (IOException e) {
       return;
@@ -150,6 +150,23 @@ final class WorkDirectory implements AutoCloseable {
         // in use, gone meanwhile, or not ours to remove
       }
     }
+  }
+
+  /** {@code prefix} then the digits {@link Files#createTempFile} adds, then perhaps {@link #LOCK}. */
+  private static boolean isWorkName(String name, String prefix) {
+    if (!name.startsWith(prefix)) {
+      return false;
+    }
+    int end = name.endsWith(LOCK) ? name.length() - LOCK.length() : name.length();
+    if (end == prefix.length()) {
+      return false;
+    }
+    for (int i = prefix.length(); i < end; i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void removeIfUnlocked(Path lockFile) throws IOException {

@@ -96,14 +96,18 @@ class WorkDirectoryTest {
   }
 
   @Test
-  void aLeftoverWithoutLockIsRemovedAndOtherTargetsLeftoversAreNot() throws IOException {
+  void aLeftoverWithoutLockIsRemovedButNotOtherTargetsOrNamesHoistDidNotMake() throws IOException {
     Path unlocked = Files.createDirectories(parent.resolve(".rootfs.hoist-123/usr/bin"));
     Path otherTargets = Files.createDirectories(parent.resolve(".rootfs2.hoist-456"));
     Files.createFile(parent.resolve(".rootfs2.hoist-456.lock"));
+    Path notHoists = Files.createDirectories(parent.resolve(".rootfs.hoist-mine"));
+    Path anotherTargetNamedLikeIt = Files.createDirectories(parent.resolve(".rootfs.hoist-7.hoist-8"));
 
     try (WorkDirectory work = WorkDirectory.create(parent.resolve("rootfs"))) {
       assertThat(unlocked.getParent().getParent()).doesNotExist();
       assertThat(otherTargets).isDirectory();
+      assertThat(notHoists).isDirectory();
+      assertThat(anotherTargetNamedLikeIt).isDirectory();
     }
   }
 
