@@ -4,7 +4,9 @@ import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -88,10 +90,15 @@ public final class RootfsWriter implements AutoCloseable {
   /** Finishes the tree (directory times) and moves it to the target, atomically. */
   public void publish() throws IOException {
     applier.finish();
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      Files.delete(target); // empty, as checked at the start
+    try {
+      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(target); // empty, as checked at the start
+      }
+      work.moveTo(target);
+    } catch (DirectoryNotEmptyException | FileAlreadyExistsException e) {
+      throw new IOException(target + " was filled by something else while the image was unpacked;"
+          + " it is left as it is, and the unpacked tree is discarded", e);
     }
-    work.moveTo(target);
   }
 
   /** The directory the root filesystem ends up in. */
