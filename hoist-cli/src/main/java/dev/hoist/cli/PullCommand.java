@@ -140,7 +140,8 @@ final class PullCommand implements Callable<Integer> {
     }
     String pulled;
     try (Hoist hoist = builder.build();
-        Interruption interruption = Interruption.onSigint(hoist, output)) {
+        Interruption interruption = Interruption.onSigint(hoist, () -> output.error(
+            "pull cancelled; partial downloads are kept and the next pull resumes them"))) {
       if (allTags) {
         List<PullResult> results = hoist.pullAllTags(request, output);
         boolean changed = results.stream().anyMatch(PullResult::tagChanged);

@@ -48,7 +48,11 @@ final class UnpackCommand implements Callable<Integer> {
   public Integer call() throws Exception { // failures: the Errors handler
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (Hoist hoist = global.hoist().build()) {
+    try (Hoist hoist = global.hoist().build();
+        Interruption interruption = Interruption.onSigint(hoist, () -> {
+          err.println("Error: unpack cancelled; nothing was left in " + directory);
+          err.flush();
+        })) {
       ImageReference ref = ImageReference.parse(image);
       Path done = hoist.unpack(ref, directory, UnpackOptions.defaults().withMaxBytes(maxSize),
           note -> err.println("NOTE: " + note));

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A pull killed with SIGKILL in the middle of a large layer leaves a store that the next pull
  * resumes: it fetches only the rest of the layer, and every blob and the index come out whole. One
- * killed while unpacking leaves no root filesystem, and the next removes what it left.
+ * killed while unpacking leaves no root filesystem, and the next removes what it left; one stopped
+ * (Ctrl-C, SIGTERM) removes it itself.
  */
 class KilledPullIT {
   private static final long LAYER_SIZE = 512L << 20;
@@ -130,6 +131,45 @@ class KilledPullIT {
       assertThat(again.waitFor(3, TimeUnit.MINUTES)).isTrue();
       assertThat(again.exitValue()).as(Files.readString(log)).isZero();
       assertThat(rootfs.resolve("data/random.bin")).hasSize(LAYER_SIZE);
+      assertThat(hidden(rootfs)).as("work directories and locks left").isEmpty();
+    }
+  }
+
+  @Test
+  void aStoppedUnpackRemovesWhatItHadUnpackedAndSaysSo(@TempDir Path work) throws Exception {
+    OciLayoutImage image = TestImages.largeLayer(work.resolve("fixture"), LAYER_SIZE);
+    try (LocalRegistry registry = LocalRegistry.anonymous()) {
+      registry.push(image, "big/stopped-unpack", "v1");
+      String ref = registry.host() + "/big/stopped-unpack:v1";
+      Path store = work.resolve("store");
+      try (Hoist hoist =
+          Hoist.builder().store(store).credentials(CredentialProvider.anonymous()).build()) {
+        hoist.pull(PullRequest.of(ref), PullListener.NONE);
+      }
+      Path rootfs = work.resolve("out/rootfs");
+      Path log = work.resolve("unpack.log");
+      Process process = new ProcessBuilder(javaBinary(), "-jar", System.getProperty("hoist.jar"),
+              "unpack", "--store", store.toString(), ref, rootfs.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (extracted(rootfs) < KILL_AT) {
+          assertThat(process.isAlive()).as("unpack running; log:%n%s", Files.readString(log)).isTrue();
+          assertThat(System.nanoTime()).as("100 MiB extracted within 3 min").isLessThan(deadline);
+          Thread.sleep(2);
+        }
+        process.destroy(); // SIGTERM, as Ctrl-C's SIGINT: shutdown hooks run
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("stopped by SIGTERM").isEqualTo(128 + 15);
+      } finally {
+        process.destroyForcibly();
+      }
+
+      assertThat(Files.readString(log))
+          .contains("Error: unpack cancelled; nothing was left in " + rootfs);
+      assertThat(rootfs).doesNotExist();
       assertThat(hidden(rootfs)).as("work directories and locks left").isEmpty();
     }
   }
