@@ -68,7 +68,7 @@ final class WorkDirectory implements AutoCloseable {
       FileChannel channel = FileChannel.open(lockFile, WRITE, NOFOLLOW_LINKS);
       try {
         // Another process sweeping may hold it for a moment, and deletes it before letting go.
-        if (channel.tryLock() != null && Files.exists(lockFile, NOFOLLOW_LINKS)) {
+        if (locked(channel) && Files.exists(lockFile, NOFOLLOW_LINKS)) {
           Path path = directoryOf(lockFile);
           Files.createDirectory(path);
           return new WorkDirectory(path, lockFile, channel);
@@ -83,6 +83,14 @@ final class WorkDirectory implements AutoCloseable {
     }
     throw new IOException("could not make a work directory next to " + target + " in "
         + ATTEMPTS + " attempts: other processes keep unpacking there");
+  }
+
+  private static boolean locked(FileChannel channel) {
+    try {
+      return channel.tryLock() != null;
+    } catch (IOException e) {
+      return true; // a file system without locks: the lock file alone keeps sweeps away
+    }
   }
 
   /** The directory to build in. */
