@@ -62,7 +62,7 @@ final class BlobCopy {
       boolean committed = false;
       ingest.truncate(); // the whole entry is here: never resume someone else's partial
       try {
-        long read = read(in, ingest::write, name, what, layer);
+        long read = read(in, ingest::write, blob, name, what, layer);
         truncated(read, blob, name);
         ingest.commit();
         committed = true;
@@ -81,7 +81,7 @@ final class BlobCopy {
   private void verify(Descriptor blob, InputStream in, String name, String what, Optional<Layer> layer)
       throws IOException {
     MessageDigest hasher = blob.digest().newHasher();
-    long read = read(in, hasher::update, name, what, layer);
+    long read = read(in, hasher::update, blob, name, what, layer);
     truncated(read, blob, name);
     Digest actual = Digest.of(blob.digest().algorithm(), hasher.digest());
     if (!actual.equals(blob.digest())) {
@@ -91,11 +91,11 @@ final class BlobCopy {
   }
 
   /** Reads the entry to its end into {@code sink}, checking the DiffID of a layer on the way. */
-  private static long read(InputStream in, Sink sink, String name, String what, Optional<Layer> layer)
-      throws IOException {
+  private static long read(InputStream in, Sink sink, Descriptor blob, String name, String what,
+      Optional<Layer> layer) throws IOException {
     Tee tee = new Tee(in, sink);
     try {
-      if (layer.isPresent() && !isPlainTar(layer.get())) {
+      if (layer.isPresent() && !digestIsDiffId(blob, layer.get())) {
         checkDiffId(layer.get().compression().open(tee), layer.get(), name, what);
       }
       tee.transferTo(OutputStream.nullOutputStream()); // what follows a compressed stream
@@ -115,17 +115,19 @@ final class BlobCopy {
     }
   }
 
-  /** An uncompressed layer stored under its DiffID: the digest check is the DiffID check. */
-  private static boolean isPlainTar(Layer layer) {
-    return layer.compression() == Compression.NONE;
+  /**
+   * An uncompressed layer stored under its DiffID: the digest check is the DiffID check. One whose
+   * descriptor names another digest is still hashed as it is, or a lying config would go unseen.
+   */
+  private static boolean digestIsDiffId(Descriptor blob, Layer layer) {
+    return layer.compression() == Compression.NONE && blob.digest().equals(layer.diffId());
   }
 
   /** The ingest's mismatch, naming the entry, and worded as a DiffID mismatch for a plain layer. */
   private static DigestMismatchException mismatch(
       DigestMismatchException e, Descriptor blob, String name, String what, Optional<Layer> layer) {
     String message = e.getMessage();
-    if (layer.isPresent() && isPlainTar(layer.get()) && blob.digest().equals(layer.get().diffId())
-        && message.startsWith("digest mismatch: ")) {
+    if (layer.isPresent() && digestIsDiffId(blob, layer.get()) && message.startsWith("digest mismatch: ")) {
       return new DigestMismatchException("archive entry " + name + ": DiffID mismatch for " + what
           + ": " + message.substring("digest mismatch: ".length())
           + " (the layer does not match the image config)", e.expected());

@@ -242,6 +242,21 @@ class ArchiveReaderTest {
   }
 
   @Test
+  void anUncompressedLayerThatIsNotItsDiffIdIsRefused() throws Exception {
+    byte[] config = TestArchive.config(TOP_ID); // says the layer is TOP: its descriptor names BASE
+    byte[] manifest = TestArchive.ociManifest(config, List.of(Map.entry(MediaTypes.OCI_LAYER, BASE)));
+    TestArchive archive = new TestArchive()
+        .file("index.json", TestArchive.index(manifest, "{\"io.containerd.image.name\":\"docker.io/library/app:v1\"}"))
+        .blob(manifest).blob(config).blob(BASE);
+
+    assertThatThrownBy(() -> load(archive))
+        .isInstanceOf(DigestMismatchException.class)
+        .hasMessageContaining("archive entry blobs/sha256/" + BASE_ID.hex())
+        .hasMessageContaining("DiffID mismatch for layer 1 of index.json entry 1: got " + BASE_ID + ", want " + TOP_ID);
+    assertNothingTagged();
+  }
+
+  @Test
   void aBlobThatIsNotItsDigestIsRefusedAndNothingIsTagged() throws Exception {
     byte[] config = TestArchive.config(BASE_ID);
     byte[] manifest = TestArchive.ociManifest(config, List.of(Map.entry(MediaTypes.OCI_LAYER, BASE)));
