@@ -1,5 +1,6 @@
 package dev.hoist.archive;
 
+import dev.hoist.image.LayerCompression;
 import dev.hoist.store.OciStore;
 import dev.hoist.store.StoreLease;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import java.util.Optional;
  * never extracted. Thread-safe.
  */
 public final class ArchiveReader {
+  private static final int BUFFER = 1 << 16;
+
   private final OciStore store;
 
   public ArchiveReader(OciStore store) {
@@ -76,13 +79,12 @@ public final class ArchiveReader {
 
   /** A gzip or zstd archive decompressed to a temporary file, or null for a plain tar. */
   private Path decompressed(Path archive) throws IOException {
-    Compression compression = Compression.sniff(
-        Compression.head(Files.newInputStream(archive), 6), archive.toString());
-    if (compression == Compression.NONE) {
+    LayerCompression compression = CompressionSniffer.sniff(Files.newInputStream(archive), archive.toString());
+    if (compression == LayerCompression.NONE) {
       return null;
     }
     Path plain = store.createTempFile("load-");
-    try (InputStream in = compression.open(Files.newInputStream(archive))) {
+    try (InputStream in = compression.decompress(Files.newInputStream(archive), BUFFER)) {
       Files.copy(in, plain, StandardCopyOption.REPLACE_EXISTING);
       return plain;
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.hoist.archive;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.DigestMismatchException;
+import dev.hoist.image.LayerCompression;
 import dev.hoist.store.Ingest;
 import dev.hoist.store.OciStore;
 import dev.hoist.store.StoreWriteException;
@@ -35,7 +36,7 @@ final class BlobCopy {
   }
 
   /** What a layer must decompress to. */
-  record Layer(Compression compression, Digest diffId) {}
+  record Layer(LayerCompression compression, Digest diffId) {}
 
   /** Where the bytes read go: the ingest, or only a hasher when the store holds the blob. */
   private interface Sink {
@@ -96,7 +97,7 @@ final class BlobCopy {
     Tee tee = new Tee(in, sink);
     try {
       if (layer.isPresent() && !digestIsDiffId(blob, layer.get())) {
-        checkDiffId(layer.get().compression().open(tee), layer.get(), name, what);
+        checkDiffId(layer.get().compression().decompress(tee, BUFFER), layer.get(), name, what);
       }
       tee.transferTo(OutputStream.nullOutputStream()); // what follows a compressed stream
       return tee.count;
@@ -120,7 +121,7 @@ final class BlobCopy {
    * descriptor names another digest is still hashed as it is, or a lying config would go unseen.
    */
   private static boolean digestIsDiffId(Descriptor blob, Layer layer) {
-    return layer.compression() == Compression.NONE && blob.digest().equals(layer.diffId());
+    return layer.compression() == LayerCompression.NONE && blob.digest().equals(layer.diffId());
   }
 
   /** The ingest's mismatch, naming the entry, and worded as a DiffID mismatch for a plain layer. */
