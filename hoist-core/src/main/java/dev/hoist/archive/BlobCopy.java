@@ -97,7 +97,10 @@ final class BlobCopy {
     Tee tee = new Tee(in, sink);
     try {
       if (layer.isPresent() && !digestIsDiffId(blob, layer.get())) {
-        checkDiffId(layer.get().compression().decompress(tee, BUFFER), layer.get(), name, what);
+        // Closed for zstd's native memory; the entry stays open, as the Tee does not pass close on.
+        try (InputStream plain = layer.get().compression().decompress(tee, BUFFER)) {
+          checkDiffId(plain, layer.get(), name, what);
+        }
       }
       tee.transferTo(OutputStream.nullOutputStream()); // what follows a compressed stream
       return tee.count;
@@ -154,7 +157,10 @@ final class BlobCopy {
     }
   }
 
-  /** Passes every byte read on to the sink, so one read of the archive feeds both hashes. */
+  /**
+   * Passes every byte read on to the sink, so one read of the archive feeds both hashes. Closing it
+   * leaves the entry's stream open: its owner reads what follows a compressed stream, then closes it.
+   */
   private static final class Tee extends FilterInputStream {
     private final Sink sink;
     long count;
@@ -198,5 +204,8 @@ final class BlobCopy {
     public boolean markSupported() {
       return false;
     }
+
+    @Override
+    public void close() {}
   }
 }

@@ -242,6 +242,20 @@ class ArchiveReaderTest {
   }
 
   @Test
+  void loadsAZstdLayerCheckingItsDiffIdByDecompressing() throws Exception {
+    byte[] zst = TestArchive.zstd(BASE);
+    byte[] config = TestArchive.config(BASE_ID);
+    byte[] manifest = TestArchive.ociManifest(config, List.of(Map.entry(MediaTypes.OCI_LAYER_ZSTD, zst)));
+    TestArchive archive = new TestArchive()
+        .file("index.json", TestArchive.index(manifest, "{\"io.containerd.image.name\":\"docker.io/library/app:v1\"}"))
+        .blob(manifest).blob(config).blob(zst);
+
+    assertThat(load(archive)).extracting(LoadedImage::statusLine).containsExactly("Loaded image: app:v1");
+    assertThat(manifest("docker.io/library/app:v1").layers().get(0).digest()).isEqualTo(Digest.sha256(zst));
+    assertNoStrayFiles();
+  }
+
+  @Test
   void anUncompressedLayerThatIsNotItsDiffIdIsRefused() throws Exception {
     byte[] config = TestArchive.config(TOP_ID); // says the layer is TOP: its descriptor names BASE
     byte[] manifest = TestArchive.ociManifest(config, List.of(Map.entry(MediaTypes.OCI_LAYER, BASE)));
