@@ -31,7 +31,7 @@ class DependencyRulesTest {
       Map.entry("registry", Set.of("hosts", "reference", "image", "auth", "config", "internal")),
       Map.entry("store", Set.of("image", "platform", "internal")),
       Map.entry("transfer", Set.of("registry", "store", "image", "reference")),
-      Map.entry("unpack", Set.of("image", "store", "reference")),
+      Map.entry("unpack", Set.of("image", "store", "reference", "internal")),
       Map.entry("catalog", Set.of("store", "image", "reference", "platform", "internal")),
       Map.entry("archive", Set.of("catalog", "image", "store", "reference", "platform", "internal")),
       Map.entry("pull", Set.of("transfer", "registry", "store", "unpack", "platform", "reference", "image")),

@@ -176,6 +176,18 @@ class ArchiveReaderTest {
   }
 
   @Test
+  void aPathThatStepsBackInsideTheArchiveNamesWhereExtractingWouldPutIt() throws Exception {
+    byte[] config = TestArchive.config(BASE_ID, TOP_ID);
+    String hex = Digest.sha256(config).hex();
+    TestArchive archive = new TestArchive().file("1111/layer.tar", BASE)
+        .file("x/../2222/layer.tar", TOP).file(hex + ".json", config)
+        .file("manifest.json", "[" + TestArchive.item("./1111/../" + hex + ".json", List.of("app:v1"),
+            "1111/layer.tar", "1111/./../2222/layer.tar") + "]");
+
+    assertThat(load(archive)).extracting(LoadedImage::imageId).containsExactly(Digest.sha256(config));
+  }
+
+  @Test
   void refusesAConfigPathOutsideTheArchive() throws Exception {
     TestArchive archive = new TestArchive().file("manifest.json",
         "[" + TestArchive.item("../config.json", List.of("app:v1"), "1111/layer.tar") + "]");
