@@ -15,6 +15,7 @@ import dev.hoist.unpack.UnpackOptions;
 import dev.hoist.unpack.Unpacker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,6 +159,44 @@ class ArchiveReaderTest {
 
     assertThat(loaded).extracting(LoadedImage::imageId).containsExactly(Digest.sha256(config));
     assertNoStrayFiles();
+  }
+
+  @Test
+  void aCompressedStreamIsDecompressedWhileSpooledToOneTemporaryTar() throws Exception {
+    byte[] config = TestArchive.config(BASE_ID, TOP_ID, BASE_ID);
+    byte[] tar = legacy(config, List.of("app:v1")).bytes();
+    List<Long> spooled = new ArrayList<>();
+    LoadListener spoolSizes = (diffId, bytes) -> spooled.addAll(temporaryFileSizes());
+
+    new ArchiveReader(store).load(new ByteArrayInputStream(TestArchive.zstd(tar)), spoolSizes);
+
+    assertThat(spooled).as("temporary files as each new layer loads").containsExactly((long) tar.length, (long) tar.length);
+    assertNoStrayFiles();
+  }
+
+  @Test
+  void aCompressedArchiveFileIsDecompressedToOneTemporaryTar() throws Exception {
+    byte[] config = TestArchive.config(BASE_ID, TOP_ID, BASE_ID);
+    byte[] tar = legacy(config, List.of("app:v1")).bytes();
+    Path file = Files.write(work.resolve("archive.tar.gz"), TestArchive.gzip(tar));
+    List<Long> spooled = new ArrayList<>();
+
+    new ArchiveReader(store).load(file, (diffId, bytes) -> spooled.addAll(temporaryFileSizes()));
+
+    assertThat(spooled).containsExactly((long) tar.length, (long) tar.length);
+    assertNoStrayFiles();
+  }
+
+  @Test
+  void aTruncatedCompressedStreamIsRefusedAndLeavesNoSpool() throws Exception {
+    byte[] config = TestArchive.config(BASE_ID, TOP_ID, BASE_ID);
+    byte[] gz = TestArchive.gzip(legacy(config, List.of("app:v1")).bytes());
+
+    assertThatThrownBy(() -> new ArchiveReader(store).load(
+            new ByteArrayInputStream(Arrays.copyOf(gz, gz.length / 2)), LoadListener.NONE))
+        .isInstanceOf(InvalidArchiveException.class)
+        .hasMessageStartingWith("cannot decompress the archive: ");
+    assertNothingTagged();
   }
 
   @ParameterizedTest
@@ -344,6 +383,18 @@ class ArchiveReaderTest {
   private void assertNothingTagged() throws IOException {
     assertThat(store.manifests()).as("index.json entries").isEmpty();
     assertNoStrayFiles();
+  }
+
+  private List<Long> temporaryFileSizes() {
+    try (Stream<Path> files = Files.list(store.root().resolve(".hoist"))) {
+      List<Long> sizes = new ArrayList<>();
+      for (Path file : files.filter(p -> p.toString().endsWith(".tmp")).toList()) {
+        sizes.add(Files.size(file));
+      }
+      return sizes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** No partial ingest, no temporary file, and every blob is the content its name says. */
