@@ -144,8 +144,8 @@ public final class Hoist implements AutoCloseable {
    * file renamed into place when complete.
    *
    * @param images as for {@code docker save}: {@code NAME:TAG}, {@code NAME} (every tag),
-   *     {@code NAME@DIGEST} or an image ID
-   * @throws IOException "No such image: X" when the store lacks one
+   *     {@code NAME@DIGEST}, or an image ID or a unique prefix of one
+   * @throws dev.hoist.catalog.NoSuchImageException when the store lacks one
    */
   public void save(List<String> images, Path file) throws IOException {
     new ArchiveWriter(store).save(images, file);

@@ -31,9 +31,9 @@ class DependencyRulesTest {
       Map.entry("registry", Set.of("hosts", "reference", "image", "auth", "config", "internal")),
       Map.entry("store", Set.of("image", "platform", "internal")),
       Map.entry("transfer", Set.of("registry", "store", "image", "reference")),
-      Map.entry("unpack", Set.of("image", "store", "reference")),
+      Map.entry("unpack", Set.of("image", "store", "reference", "internal")),
       Map.entry("catalog", Set.of("store", "image", "reference", "platform", "internal")),
-      Map.entry("archive", Set.of("image", "store", "reference", "platform", "internal")),
+      Map.entry("archive", Set.of("catalog", "image", "store", "reference", "platform", "internal")),
       Map.entry("pull", Set.of("transfer", "registry", "store", "unpack", "platform", "reference", "image")),
       Map.entry("", Set.of("archive", "catalog", "config", "pull", "unpack", "store", "registry", "hosts", "transfer", "auth", "platform", "reference", "image")),
       Map.entry("cli", Set.of("", "archive", "catalog", "config", "pull", "unpack", "store", "registry", "hosts", "auth", "platform", "reference", "image")));

@@ -39,7 +39,7 @@ final class SaveCommand implements Callable<Integer> {
       description = "Write to a file instead of STDOUT (it appears only once complete).")
   Path output;
 
-  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "The images: NAME[:TAG|@DIGEST] or an image ID.")
+  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "The images: NAME[:TAG|@DIGEST], or an image ID or a unique prefix of one.")
   List<String> images;
 
   @Override

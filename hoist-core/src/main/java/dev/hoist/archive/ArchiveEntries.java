@@ -1,12 +1,11 @@
 package dev.hoist.archive;
 
+import dev.hoist.internal.tar.EntryNames;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -15,8 +14,9 @@ import org.apache.commons.compress.archivers.tar.TarFile;
 /**
  * The entries of an archive file, found by name with random access ({@link TarFile}), so that
  * {@code manifest.json} may come after the layers it names. Nothing is ever extracted: names are
- * only looked up, and a name that is absolute or climbs out with {@code ../} (in the tar, in
- * {@code manifest.json} or in a symlink) never resolves to an entry.
+ * only looked up, cleaned as {@link EntryNames#clean} cleans them ({@code a/../b} is {@code b},
+ * where extracting the tar would put it), and a name that is absolute or climbs out with
+ * {@code ../} (in the tar, in {@code manifest.json} or in a symlink) never resolves to an entry.
  */
 final class ArchiveEntries implements Closeable {
   private static final int MAX_LINKS = 8;
@@ -28,7 +28,7 @@ final class ArchiveEntries implements Closeable {
     this.tar = tar;
     for (TarArchiveEntry entry : tar.getEntries()) {
       // A later entry of the same name wins, as it would when the tar is extracted.
-      normalize(entry.getName()).ifPresent(name -> byName.put(name, entry));
+      inside(entry.getName()).ifPresent(name -> byName.put(name, entry));
     }
   }
 
@@ -70,9 +70,9 @@ final class ArchiveEntries implements Closeable {
         String link = entry.getLinkName();
         int slash = current.lastIndexOf('/');
         String joined = slash < 0 || link.startsWith("/") ? link : current.substring(0, slash + 1) + link;
-        current = resolveLink(joined, name + " (a link to " + link + ")");
+        current = linkTarget(joined, name + " (a link to " + link + ")");
       } else if (entry.isLink()) {
-        current = resolveLink(entry.getLinkName(), name + " (a hard link to " + entry.getLinkName() + ")");
+        current = linkTarget(entry.getLinkName(), name + " (a hard link to " + entry.getLinkName() + ")");
       } else if (entry.isFile()) {
         return Optional.of(entry);
       } else {
@@ -127,51 +127,22 @@ final class ArchiveEntries implements Closeable {
     if (name == null || name.isBlank()) {
       throw new InvalidArchiveException("missing path for " + what);
     }
-    return normalize(name).orElseThrow(() -> new InvalidArchiveException(
+    return inside(name).orElseThrow(() -> new InvalidArchiveException(
         "unsafe path " + name + " for " + what + ": paths must stay inside the archive"));
   }
 
-  /**
-   * A link target resolved lexically inside the archive: {@code a/../b} is {@code b}, but a target
-   * that is absolute or climbs above the archive's root is an error.
-   */
-  static String resolveLink(String target, String what) throws InvalidArchiveException {
-    List<String> parts = new ArrayList<>();
-    boolean escapes = target.startsWith("/") || target.indexOf('\0') >= 0;
-    for (String part : target.split("/")) {
-      if (escapes) {
-        break;
-      }
-      if (part.equals("..")) {
-        escapes = parts.isEmpty();
-        if (!escapes) {
-          parts.remove(parts.size() - 1);
-        }
-      } else if (!part.isEmpty() && !part.equals(".")) {
-        parts.add(part);
-      }
-    }
-    if (escapes || parts.isEmpty()) {
-      throw new InvalidArchiveException(
-          "unsafe link " + what + ": links must stay inside the archive");
-    }
-    return String.join("/", parts);
+  /** A link target cleaned inside the archive, or an error when it is absolute or leaves it. */
+  private static String linkTarget(String target, String what) throws InvalidArchiveException {
+    return inside(target).orElseThrow(() -> new InvalidArchiveException(
+        "unsafe link " + what + ": links must stay inside the archive"));
   }
 
-  static Optional<String> normalize(String name) {
+  /** The clean name of something in the archive; empty for the root, and outside it. */
+  private static Optional<String> inside(String name) {
     if (name.startsWith("/") || name.indexOf('\0') >= 0) {
       return Optional.empty();
     }
-    List<String> parts = new ArrayList<>();
-    for (String part : name.split("/")) {
-      if (part.equals("..")) {
-        return Optional.empty();
-      }
-      if (!part.isEmpty() && !part.equals(".")) {
-        parts.add(part);
-      }
-    }
-    return parts.isEmpty() ? Optional.empty() : Optional.of(String.join("/", parts));
+    return EntryNames.clean(name).filter(clean -> !clean.isEmpty());
   }
 
   static String describe(Throwable e) {

@@ -6,6 +6,7 @@ import dev.hoist.image.DigestMismatchException;
 import dev.hoist.image.ImageConfig;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.ImageManifest;
+import dev.hoist.image.LayerCompression;
 import dev.hoist.image.InvalidManifestException;
 import dev.hoist.image.Manifest;
 import dev.hoist.image.Manifests;
@@ -125,7 +126,9 @@ final class ArchiveLoad {
     for (int i = 0; i < manifest.layers().size(); i++) {
       Descriptor layer = manifest.layers().get(i);
       String layerWhat = "layer " + (i + 1) + " of " + what;
-      Compression compression = Compression.ofLayerType(layer.mediaType(), layerWhat);
+      LayerCompression compression = LayerCompression.ofMediaType(layer.mediaType()).orElseThrow(() ->
+          new InvalidArchiveException(layerWhat + " has media type " + layer.mediaType()
+              + ", which is not a layer hoist can load"));
       Digest diffId = config.diffIds().get(i);
       if (copy.copy(layer, blobPath(layer.digest()), layerWhat,
           Optional.of(new BlobCopy.Layer(compression, diffId)))) {

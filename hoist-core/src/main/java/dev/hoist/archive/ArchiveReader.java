@@ -1,13 +1,15 @@
 package dev.hoist.archive;
 
+import dev.hoist.image.LayerCompression;
 import dev.hoist.store.OciStore;
 import dev.hoist.store.StoreLease;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +34,8 @@ import java.util.Optional;
  * never extracted. Thread-safe.
  */
 public final class ArchiveReader {
+  private static final int BUFFER = 1 << 16;
+
   private final OciStore store;
 
   public ArchiveReader(OciStore store) {
@@ -44,13 +48,13 @@ public final class ArchiveReader {
       throw new IOException("open " + archive + ": no such file or directory"); // docker's words
     }
     try (StoreLease lease = store.lease()) {
-      Path decompressed = decompressed(archive);
-      try (ArchiveEntries entries = ArchiveEntries.open(decompressed == null ? archive : decompressed)) {
-        return tag(new ArchiveLoad(store, entries, listener).run());
-      } finally {
-        if (decompressed != null) {
-          Files.deleteIfExists(decompressed);
-        }
+      LayerCompression compression =
+          CompressionSniffer.sniff(Files.newInputStream(archive), archive.toString());
+      if (compression == LayerCompression.NONE) {
+        return loadTar(archive, listener); // read in place
+      }
+      try (InputStream in = Files.newInputStream(archive)) {
+        return loadSpooled(in, archive.toString(), listener);
       }
     }
   }
@@ -58,36 +62,54 @@ public final class ArchiveReader {
   /**
    * Loads an archive read from {@code in} (standard input, say), which is spooled to a temporary
    * file in the store's {@code .hoist/} directory first (the archive may list its manifest after
-   * the layers) and deleted afterwards. Does not close {@code in}.
+   * the layers), decompressed on the way when it is compressed, and deleted afterwards. Does not
+   * close {@code in}.
    */
   public List<LoadedImage> load(InputStream in, LoadListener listener) throws IOException {
     try (StoreLease lease = store.lease()) { // a collection would sweep the spool file
-      Path spool = store.createTempFile("load-");
-      try {
-        try (OutputStream out = Files.newOutputStream(spool)) {
-          in.transferTo(out);
-        }
-        return load(spool, listener);
-      } finally {
-        Files.deleteIfExists(spool);
-      }
+      return loadSpooled(in, "the archive", listener);
     }
   }
 
-  /** A gzip or zstd archive decompressed to a temporary file, or null for a plain tar. */
-  private Path decompressed(Path archive) throws IOException {
-    Compression compression = Compression.sniff(
-        Compression.head(Files.newInputStream(archive), 6), archive.toString());
-    if (compression == Compression.NONE) {
-      return null;
+  /** Loads the tar {@code in} holds through one temporary file, deleted afterwards. */
+  private List<LoadedImage> loadSpooled(InputStream in, String what, LoadListener listener)
+      throws IOException {
+    Path spool = store.createTempFile("load-");
+    try {
+      spool(in, spool, what);
+      return loadTar(spool, listener);
+    } finally {
+      Files.deleteIfExists(spool);
     }
-    Path plain = store.createTempFile("load-");
-    try (InputStream in = compression.open(Files.newInputStream(archive))) {
-      Files.copy(in, plain, StandardCopyOption.REPLACE_EXISTING);
-      return plain;
+  }
+
+  /**
+   * Copies {@code in} to {@code spool} in one pass, undoing the compression its first bytes
+   * announce on the way. {@code in} is left open.
+   */
+  private static void spool(InputStream in, Path spool, String what) throws IOException {
+    InputStream buffered = new BufferedInputStream(new FilterInputStream(in) {
+      @Override
+      public void close() {} // the caller's stream: only the decompressor is ours to close
+    }, BUFFER);
+    buffered.mark(CompressionSniffer.HEAD_BYTES);
+    LayerCompression compression =
+        CompressionSniffer.sniff(buffered.readNBytes(CompressionSniffer.HEAD_BYTES), what);
+    buffered.reset();
+    try (InputStream plain = compression.decompress(buffered, BUFFER);
+        OutputStream out = Files.newOutputStream(spool)) {
+      plain.transferTo(out);
     } catch (IOException e) {
-      Files.deleteIfExists(plain);
-      throw new InvalidArchiveException("cannot decompress " + archive + ": " + ArchiveEntries.describe(e), e);
+      if (compression == LayerCompression.NONE) {
+        throw e;
+      }
+      throw new InvalidArchiveException("cannot decompress " + what + ": " + ArchiveEntries.describe(e), e);
+    }
+  }
+
+  private List<LoadedImage> loadTar(Path tar, LoadListener listener) throws IOException {
+    try (ArchiveEntries entries = ArchiveEntries.open(tar)) {
+      return tag(new ArchiveLoad(store, entries, listener).run());
     }
   }
 

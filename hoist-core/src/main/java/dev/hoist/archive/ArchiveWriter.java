@@ -59,9 +59,12 @@ public final class ArchiveWriter {
    * failure {@code out} has received part of an archive: use {@link #save(List, Path)} for a file.
    *
    * @param names as for {@code docker save}: {@code NAME:TAG}, {@code NAME} (every tag),
-   *     {@code NAME@DIGEST}, or an image ID
-   * @throws IOException "No such image: X" when the store lacks one, before anything is written
-   * @throws IllegalArgumentException for a name that is not a reference, or no name at all
+   *     {@code NAME@DIGEST}, or an image ID or a unique prefix of one (as {@link
+   *     dev.hoist.catalog.ImageCatalog#find} finds it)
+   * @throws dev.hoist.catalog.NoSuchImageException when the store lacks one, before anything is
+   *     written
+   * @throws IllegalArgumentException for a name that is neither a reference nor an image ID, or no
+   *     name at all
    */
   public void save(List<String> names, OutputStream out) throws IOException {
     try (StoreLease lease = store.lease()) { // no collection deletes a blob while it is read

@@ -5,6 +5,7 @@ import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.ImageConfig;
 import dev.hoist.image.ImageManifest;
+import dev.hoist.image.LayerCompression;
 import dev.hoist.image.MediaTypes;
 import dev.hoist.image.OciManifests;
 import dev.hoist.internal.json.Json;
@@ -91,9 +92,9 @@ final class LegacyImages {
 
   private Descriptor loadLayer(String path, Digest diffId, String what) throws IOException {
     TarArchiveEntry entry = entries.require(path, what);
-    Compression compression = Compression.sniff(Compression.head(entries.open(entry), 6), what);
-    Digest digest = compression == Compression.NONE ? diffId : compressedDigest(path, entry);
-    Descriptor layer = Descriptor.of(compression.ociLayerType(), digest, entry.getSize());
+    LayerCompression compression = CompressionSniffer.sniff(entries.open(entry), what);
+    Digest digest = compression == LayerCompression.NONE ? diffId : compressedDigest(path, entry);
+    Descriptor layer = Descriptor.of(compression.ociMediaType(), digest, entry.getSize());
     if (copy.copy(layer, path, what, Optional.of(new BlobCopy.Layer(compression, diffId)))) {
       listener.layerLoaded(diffId, entry.getSize());
     }

@@ -1,14 +1,13 @@
 package dev.hoist.archive;
 
+import dev.hoist.catalog.ImageCatalog;
+import dev.hoist.catalog.LocalImage;
+import dev.hoist.catalog.NoSuchImageException;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.ImageManifest;
-import dev.hoist.image.InvalidManifestException;
-import dev.hoist.image.Manifest;
 import dev.hoist.image.Manifests;
-import dev.hoist.image.MediaTypes;
 import dev.hoist.reference.ImageReference;
-import dev.hoist.store.ImageRefs;
 import dev.hoist.store.OciStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,13 +20,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The images {@code docker save} arguments name, found in the store as docker finds them
- * ({@code parseNames} in moby's {@code image/tarexport/save.go}): {@code NAME:TAG} is that tag;
- * a bare {@code NAME} is every tag of that repository; {@code NAME@DIGEST} and an image ID
- * ({@code sha256:…}, or its 64 hex digits) are the image without a tag. An image named twice is
- * saved once, with all its tags.
+ * The images {@code docker save} arguments name, found as docker finds them ({@code parseNames} in
+ * moby's {@code image/tarexport/save.go}): a bare {@code NAME} is every image its repository names,
+ * with its tags there; anything else is what {@link ImageCatalog#find} finds ({@code NAME:TAG},
+ * {@code NAME@DIGEST}, an image ID or a unique prefix of one), saved under the tag it was named by,
+ * if any. An image named twice is saved once, with all its tags.
  */
 final class SavedImages {
+  // A whole image ID: no reference, but no usage error either when the store lacks it.
   private static final Pattern ID = Pattern.compile("(sha256:)?[a-f0-9]{64}");
 
   /** One image to save: the OCI manifest the store names, parsed, and the tags to save it under. */
@@ -43,19 +43,20 @@ final class SavedImages {
   }
 
   private final OciStore store;
-  private final List<Descriptor> entries;
+  private final ImageCatalog catalog;
   private final Map<Digest, Image> byManifest = new LinkedHashMap<>();
+  private List<LocalImage> all; // read once, for the first bare repository name
 
-  private SavedImages(OciStore store) throws IOException {
+  private SavedImages(OciStore store) {
     this.store = store;
-    this.entries = store.manifests();
+    this.catalog = new ImageCatalog(store);
   }
 
   /**
    * Finds every image {@code names} name.
    *
-   * @throws IOException "No such image: X" for a name the store does not hold
-   * @throws IllegalArgumentException for a name that is not a reference
+   * @throws NoSuchImageException "No such image: X" for a name the store does not hold
+   * @throws IllegalArgumentException for a name that is neither a reference nor an image ID
    */
   static List<Image> select(OciStore store, List<String> names) throws IOException {
     if (names.isEmpty()) {
@@ -69,91 +70,75 @@ final class SavedImages {
   }
 
   private void add(String name) throws IOException {
-    if (ID.matcher(name).matches()) {
-      Digest id = Digest.parse(name.startsWith("sha256:") ? name : "sha256:" + name);
-      boolean found = false;
-      for (Descriptor entry : entries) {
-        Optional<ImageManifest> manifest = imageManifest(entry);
-        if (manifest.isPresent() && manifest.get().config().digest().equals(id)) {
-          image(entry, name);
-          found = true;
-        }
-      }
-      require(found, name);
+    Optional<ImageReference> ref = reference(name);
+    if (ref.isPresent() && isRepository(ref.get()) && addRepository(ref.get())) {
       return;
     }
-    ImageReference ref = ImageReference.parse(name);
-    if (ref.digest().isPresent()) {
-      // Saved untagged, as docker does: NAME:TAG@DIGEST and NAME@DIGEST are the same image.
-      String byDigest = ref.withoutTag().toString();
-      image(find(byDigest).orElseThrow(() -> missing(ref.familiarString())), name);
-    } else if (ref.tag().isPresent()) {
-      image(find(ref.toString()).orElseThrow(() -> missing(ref.familiarString())), name)
-          .tags.add(ref);
-    } else {
-      boolean found = false;
-      for (Descriptor entry : entries) {
-        Optional<ImageReference> tagged = taggedName(entry);
-        if (tagged.isPresent() && tagged.get().repository().equals(ref.repository())) {
-          image(entry, name).tags.add(tagged.get());
-          found = true;
-        }
+    Optional<LocalImage> found = catalog.find(name);
+    if (found.isEmpty()) {
+      if (ref.isEmpty() && !ID.matcher(name).matches()) {
+        ImageReference.parse(name); // throws: neither a reference nor an ID, a usage error as in docker
       }
-      require(found, ref.familiarName());
+      throw new NoSuchImageException(name);
     }
+    LocalImage image = found.get();
+    Image saved = image(image);
+    // Saved untagged when named by digest or ID, as docker does; a name the catalog matched by
+    // ID (a bare "3f2a" is also a repository name) is not one of the image's tags.
+    ref.filter(r -> r.digest().isEmpty())
+        .map(ImageReference::withDefaultTag)
+        .filter(image.tags()::contains)
+        .ifPresent(saved.tags::add);
   }
 
-  private Image image(Descriptor entry, String name) throws IOException {
-    Image known = byManifest.get(entry.digest());
+  /** Adds every image {@code repository} names; false when it names none. */
+  private boolean addRepository(ImageReference repository) throws IOException {
+    boolean found = false;
+    for (LocalImage image : all()) {
+      List<ImageReference> tags = inRepository(image.tags(), repository);
+      if (!tags.isEmpty() || !inRepository(image.digests(), repository).isEmpty()) {
+        image(image).tags.addAll(tags);
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  private Image image(LocalImage image) throws IOException {
+    Image known = byManifest.get(image.manifest().digest());
     if (known != null) {
       return known;
     }
-    ImageManifest manifest = imageManifest(entry).orElseThrow(() -> new InvalidManifestException(
-        name + " names " + entry.mediaType() + " " + entry.digest() + ", not an image manifest"));
-    Image image = new Image(entry, manifest);
-    byManifest.put(entry.digest(), image);
-    return image;
+    Descriptor manifest = image.manifest();
+    // The catalog finds image manifests only.
+    ImageManifest parsed = (ImageManifest) Manifests.parse(
+        store.read(manifest.digest(), Manifests.MAX_BYTES), manifest.mediaType());
+    Image saved = new Image(manifest, parsed);
+    byManifest.put(manifest.digest(), saved);
+    return saved;
   }
 
-  private Optional<Descriptor> find(String refName) {
-    Descriptor found = null;
-    for (Descriptor d : entries) {
-      if (refName.equals(d.annotations().get(ImageRefs.REF_NAME))) {
-        found = d; // the last one wins, as in ImageRefs.resolve
-      }
+  private List<LocalImage> all() throws IOException {
+    if (all == null) {
+      all = catalog.list();
     }
-    return Optional.ofNullable(found);
+    return all;
   }
 
-  private Optional<ImageManifest> imageManifest(Descriptor entry) throws IOException {
-    if (!MediaTypes.isImageManifest(entry.mediaType())) {
+  /** The name as a reference; empty for an image ID (or what the catalog alone may find). */
+  private static Optional<ImageReference> reference(String name) {
+    try {
+      return Optional.of(ImageReference.parse(name));
+    } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    Manifest manifest = Manifests.parse(
-        store.read(entry.digest(), Manifests.MAX_BYTES), entry.mediaType());
-    return manifest instanceof ImageManifest m ? Optional.of(m) : Optional.empty();
   }
 
-  private static Optional<ImageReference> taggedName(Descriptor entry) {
-    String name = entry.annotations().get(ImageRefs.REF_NAME);
-    if (name == null || ID.matcher(name).matches()) {
-      return Optional.empty(); // an image loaded without a name is recorded under its ID
-    }
-    try {
-      ImageReference ref = ImageReference.parse(name);
-      return ref.tag().isPresent() && ref.digest().isEmpty() ? Optional.of(ref) : Optional.empty();
-    } catch (IllegalArgumentException e) {
-      return Optional.empty(); // a name another tool wrote, such as a bare tag
-    }
+  private static boolean isRepository(ImageReference ref) {
+    return ref.tag().isEmpty() && ref.digest().isEmpty();
   }
 
-  private static void require(boolean found, String name) throws IOException {
-    if (!found) {
-      throw missing(name);
-    }
-  }
-
-  private static IOException missing(String name) {
-    return new IOException("No such image: " + name);
+  private static List<ImageReference> inRepository(List<ImageReference> refs, ImageReference repository) {
+    return refs.stream().filter(r -> r.repository().equals(repository.repository())).toList();
   }
 }

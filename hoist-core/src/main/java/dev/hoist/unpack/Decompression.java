@@ -1,17 +1,14 @@
 package dev.hoist.unpack;
 
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.hoist.image.Descriptor;
+import dev.hoist.image.LayerCompression;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
- * Opens the uncompressed tar of a layer, by its media type: gzip ({@code +gzip}, Docker's
- * {@code .tar.gzip}), zstd ({@code +zstd}) or none. Gzip uses the JDK's zlib, zstd the zstd-jni
- * library.
+ * Opens the uncompressed tar of a layer, by its media type (see {@link LayerCompression}), with
+ * 1 MiB buffers on both sides of the decompressor.
  */
 final class Decompression {
   private static final int BUFFER = 1 << 20;
@@ -19,18 +16,8 @@ final class Decompression {
   private Decompression() {}
 
   static InputStream open(Descriptor layer, InputStream compressed) throws IOException {
-    String type = layer.mediaType().toLowerCase(Locale.ROOT);
-    InputStream in = new BufferedInputStream(compressed, BUFFER);
-    if (type.endsWith("+gzip") || type.endsWith(".tar.gzip") || type.endsWith("tar.gz")) {
-      return new GZIPInputStream(in, BUFFER);
-    }
-    if (type.endsWith("+zstd")) {
-      return new BufferedInputStream(new ZstdInputStreamNoFinalizer(in), BUFFER);
-    }
-    if (type.endsWith(".tar") || type.endsWith("rootfs.diff.tar") || type.isEmpty()
-        || type.equals("application/octet-stream")) {
-      return in;
-    }
-    throw new IOException("cannot unpack layer " + layer.digest() + " of media type " + layer.mediaType());
+    LayerCompression compression = LayerCompression.ofMediaType(layer.mediaType()).orElseThrow(() ->
+        new IOException("cannot unpack layer " + layer.digest() + " of media type " + layer.mediaType()));
+    return compression.decompress(new BufferedInputStream(compressed, BUFFER), BUFFER);
   }
 }

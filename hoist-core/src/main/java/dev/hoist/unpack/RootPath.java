@@ -2,6 +2,7 @@ package dev.hoist.unpack;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
+import dev.hoist.internal.tar.EntryNames;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitResult;
@@ -46,42 +47,7 @@ final class RootPath {
    * Returns null when the name climbs above the root. An absolute name is the caller's concern.
    */
   static String clean(String name) {
-    String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-    if (!trimmed.isEmpty() && isClean(trimmed)) {
-      return trimmed; // nearly every entry of a real layer ("usr/bin/", "usr/bin/env"): no split
-    }
-    Deque<String> parts = new ArrayDeque<>();
-    for (String part : name.split("/")) {
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
-      if (part.equals("..")) {
-        if (parts.pollLast() == null) {
-          return null;
-        }
-      } else {
-        parts.addLast(part);
-      }
-    }
-    return String.join("/", parts);
-  }
-
-  /** Whether {@code name} is already clean: relative, no empty, {@code .} or {@code ..} component. */
-  private static boolean isClean(String name) {
-    int start = 0;
-    while (true) {
-      int slash = name.indexOf('/', start);
-      int end = slash < 0 ? name.length() : slash;
-      int length = end - start;
-      if (length == 0
-          || (length <= 2 && name.charAt(start) == '.' && (length == 1 || name.charAt(start + 1) == '.'))) {
-        return false;
-      }
-      if (slash < 0) {
-        return true;
-      }
-      start = slash + 1;
-    }
+    return EntryNames.clean(name).orElse(null);
   }
 
   static String parent(String name) {

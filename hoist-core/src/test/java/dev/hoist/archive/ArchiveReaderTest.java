@@ -15,6 +15,7 @@ import dev.hoist.unpack.UnpackOptions;
 import dev.hoist.unpack.Unpacker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -160,6 +161,44 @@ class ArchiveReaderTest {
     assertNoStrayFiles();
   }
 
+  @Test
+  void aCompressedStreamIsDecompressedWhileSpooledToOneTemporaryTar() throws Exception {
+    byte[] config = TestArchive.config(BASE_ID, TOP_ID, BASE_ID);
+    byte[] tar = legacy(config, List.of("app:v1")).bytes();
+    List<Long> spooled = new ArrayList<>();
+    LoadListener spoolSizes = (diffId, bytes) -> spooled.addAll(temporaryFileSizes());
+
+    new ArchiveReader(store).load(new ByteArrayInputStream(TestArchive.zstd(tar)), spoolSizes);
+
+    assertThat(spooled).as("temporary files as each new layer loads").containsExactly((long) tar.length, (long) tar.length);
+    assertNoStrayFiles();
+  }
+
+  @Test
+  void aCompressedArchiveFileIsDecompressedToOneTemporaryTar() throws Exception {
+    byte[] config = TestArchive.config(BASE_ID, TOP_ID, BASE_ID);
+    byte[] tar = legacy(config, List.of("app:v1")).bytes();
+    Path file = Files.write(work.resolve("archive.tar.gz"), TestArchive.gzip(tar));
+    List<Long> spooled = new ArrayList<>();
+
+    new ArchiveReader(store).load(file, (diffId, bytes) -> spooled.addAll(temporaryFileSizes()));
+
+    assertThat(spooled).containsExactly((long) tar.length, (long) tar.length);
+    assertNoStrayFiles();
+  }
+
+  @Test
+  void aTruncatedCompressedStreamIsRefusedAndLeavesNoSpool() throws Exception {
+    byte[] config = TestArchive.config(BASE_ID, TOP_ID, BASE_ID);
+    byte[] gz = TestArchive.gzip(legacy(config, List.of("app:v1")).bytes());
+
+    assertThatThrownBy(() -> new ArchiveReader(store).load(
+            new ByteArrayInputStream(Arrays.copyOf(gz, gz.length / 2)), LoadListener.NONE))
+        .isInstanceOf(InvalidArchiveException.class)
+        .hasMessageStartingWith("cannot decompress the archive: ");
+    assertNothingTagged();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"../../../etc/passwd", "/etc/passwd", "1111/../../x", ""})
   void refusesUnsafeOrMissingPathsInManifestJson(String path) throws Exception {
@@ -173,6 +212,18 @@ class ArchiveReaderTest {
         .hasMessageContaining("manifest.json image 1 (layer 1)")
         .hasMessageContaining(path.isEmpty() ? "missing path" : "unsafe path " + path);
     assertNothingTagged();
+  }
+
+  @Test
+  void aPathThatStepsBackInsideTheArchiveNamesWhereExtractingWouldPutIt() throws Exception {
+    byte[] config = TestArchive.config(BASE_ID, TOP_ID);
+    String hex = Digest.sha256(config).hex();
+    TestArchive archive = new TestArchive().file("1111/layer.tar", BASE)
+        .file("x/../2222/layer.tar", TOP).file(hex + ".json", config)
+        .file("manifest.json", "[" + TestArchive.item("./1111/../" + hex + ".json", List.of("app:v1"),
+            "1111/layer.tar", "1111/./../2222/layer.tar") + "]");
+
+    assertThat(load(archive)).extracting(LoadedImage::imageId).containsExactly(Digest.sha256(config));
   }
 
   @Test
@@ -242,6 +293,35 @@ class ArchiveReaderTest {
   }
 
   @Test
+  void loadsAZstdLayerCheckingItsDiffIdByDecompressing() throws Exception {
+    byte[] zst = TestArchive.zstd(BASE);
+    byte[] config = TestArchive.config(BASE_ID);
+    byte[] manifest = TestArchive.ociManifest(config, List.of(Map.entry(MediaTypes.OCI_LAYER_ZSTD, zst)));
+    TestArchive archive = new TestArchive()
+        .file("index.json", TestArchive.index(manifest, "{\"io.containerd.image.name\":\"docker.io/library/app:v1\"}"))
+        .blob(manifest).blob(config).blob(zst);
+
+    assertThat(load(archive)).extracting(LoadedImage::statusLine).containsExactly("Loaded image: app:v1");
+    assertThat(manifest("docker.io/library/app:v1").layers().get(0).digest()).isEqualTo(Digest.sha256(zst));
+    assertNoStrayFiles();
+  }
+
+  @Test
+  void anUncompressedLayerThatIsNotItsDiffIdIsRefused() throws Exception {
+    byte[] config = TestArchive.config(TOP_ID); // says the layer is TOP: its descriptor names BASE
+    byte[] manifest = TestArchive.ociManifest(config, List.of(Map.entry(MediaTypes.OCI_LAYER, BASE)));
+    TestArchive archive = new TestArchive()
+        .file("index.json", TestArchive.index(manifest, "{\"io.containerd.image.name\":\"docker.io/library/app:v1\"}"))
+        .blob(manifest).blob(config).blob(BASE);
+
+    assertThatThrownBy(() -> load(archive))
+        .isInstanceOf(DigestMismatchException.class)
+        .hasMessageContaining("archive entry blobs/sha256/" + BASE_ID.hex())
+        .hasMessageContaining("DiffID mismatch for layer 1 of index.json entry 1: got " + BASE_ID + ", want " + TOP_ID);
+    assertNothingTagged();
+  }
+
+  @Test
   void aBlobThatIsNotItsDigestIsRefusedAndNothingIsTagged() throws Exception {
     byte[] config = TestArchive.config(BASE_ID);
     byte[] manifest = TestArchive.ociManifest(config, List.of(Map.entry(MediaTypes.OCI_LAYER, BASE)));
@@ -303,6 +383,18 @@ class ArchiveReaderTest {
   private void assertNothingTagged() throws IOException {
     assertThat(store.manifests()).as("index.json entries").isEmpty();
     assertNoStrayFiles();
+  }
+
+  private List<Long> temporaryFileSizes() {
+    try (Stream<Path> files = Files.list(store.root().resolve(".hoist"))) {
+      List<Long> sizes = new ArrayList<>();
+      for (Path file : files.filter(p -> p.toString().endsWith(".tmp")).toList()) {
+        sizes.add(Files.size(file));
+      }
+      return sizes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** No partial ingest, no temporary file, and every blob is the content its name says. */

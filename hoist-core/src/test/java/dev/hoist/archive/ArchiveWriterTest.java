@@ -144,6 +144,21 @@ class ArchiveWriterTest {
   }
 
   @Test
+  void anImageSavedByAShortIdPrefixIsThatImageWithoutTags() throws Exception {
+    Digest id = Digest.sha256(TestArchive.config(
+        Digest.sha256(gunzip(BASE)), Digest.sha256(gunzip(TWO))));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    new ArchiveWriter(store).save(List.of(id.hex().substring(0, 6)), out); // as inspect and rmi take it
+
+    Map<String, byte[]> entries = read(Files.write(work.resolve("prefix.tar"), out.toByteArray()));
+    JsonNode manifest = JSON.readTree(entries.get("manifest.json"));
+    assertThat(manifest).hasSize(1);
+    assertThat(manifest.get(0).path("Config").asText()).isEqualTo("blobs/sha256/" + id.hex());
+    assertThat(manifest.get(0).path("RepoTags").isNull()).isTrue();
+  }
+
+  @Test
   void aMissingImageIsDockersErrorAndWritesNoFile() throws Exception {
     Path file = work.resolve("out.tar");
 

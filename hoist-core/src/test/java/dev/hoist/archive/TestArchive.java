@@ -1,5 +1,6 @@
 package dev.hoist.archive;
 
+import com.github.luben.zstd.Zstd;
 import dev.hoist.image.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -86,6 +87,10 @@ final class TestArchive {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  static byte[] zstd(byte[] bytes) {
+    return Zstd.compress(bytes);
   }
 
   /** A linux/amd64 image config with these DiffIDs. */
