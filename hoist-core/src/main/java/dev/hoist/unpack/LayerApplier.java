@@ -4,6 +4,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import dev.hoist.internal.tar.EntryNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -167,11 +169,11 @@ public final class LayerApplier {
   // Refuses absolute names and names whose ".." climb above the root (they escape it).
   private String clean(TarArchiveEntry entry, String name, String what)
       throws UnsafeLayerException {
-    String clean = name.startsWith("/") ? null : RootPath.clean(name);
-    if (clean == null) {
+    Optional<String> clean = name.startsWith("/") ? Optional.empty() : EntryNames.clean(name);
+    if (clean.isEmpty()) {
       throw unsafe(entry, what + " escapes the root filesystem");
     }
-    return clean;
+    return clean.get();
   }
 
   private void rootEntry(TarArchiveEntry entry) throws IOException {

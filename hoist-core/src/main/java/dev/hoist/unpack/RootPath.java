@@ -2,7 +2,6 @@ package dev.hoist.unpack;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
-import dev.hoist.internal.tar.EntryNames;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitResult;
@@ -40,14 +39,6 @@ final class RootPath {
 
   RootPath(Path root) {
     this.root = root;
-  }
-
-  /**
-   * Cleans an entry name lexically: drops {@code .} and empty components and applies {@code ..}.
-   * Returns null when the name climbs above the root. An absolute name is the caller's concern.
-   */
-  static String clean(String name) {
-    return EntryNames.clean(name).orElse(null);
   }
 
   static String parent(String name) {
