@@ -103,18 +103,10 @@ class KilledPullIT {
       Path store = work.resolve("store");
       Path rootfs = work.resolve("out/rootfs");
       Path log = work.resolve("pull.log");
-      Process process = new ProcessBuilder(javaBinary(), "-jar", System.getProperty("hoist.jar"),
-              "pull", "--store", store.toString(), "--unpack", rootfs.toString(), ref)
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      Process process =
+          hoist(log, "pull", "--store", store.toString(), "--unpack", rootfs.toString(), ref);
       try {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (extracted(rootfs) < KILL_AT) {
-          assertThat(process.isAlive()).as("pull running; log:%n%s", Files.readString(log)).isTrue();
-          assertThat(System.nanoTime()).as("100 MiB extracted within 3 min").isLessThan(deadline);
-          Thread.sleep(2);
-        }
+        awaitExtracted(process, rootfs, log);
         process.destroyForcibly();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       } finally {
@@ -123,11 +115,8 @@ class KilledPullIT {
       assertThat(rootfs).as("no half root filesystem under the target's name").doesNotExist();
       assertThat(hidden(rootfs)).as("the killed pull's work directory").isNotEmpty();
 
-      Process again = new ProcessBuilder(javaBinary(), "-jar", System.getProperty("hoist.jar"),
-              "pull", "-q", "--store", store.toString(), "--unpack", rootfs.toString(), ref)
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      Process again =
+          hoist(log, "pull", "-q", "--store", store.toString(), "--unpack", rootfs.toString(), ref);
       assertThat(again.waitFor(3, TimeUnit.MINUTES)).isTrue();
       assertThat(again.exitValue()).as(Files.readString(log)).isZero();
       assertThat(rootfs.resolve("data/random.bin")).hasSize(LAYER_SIZE);
@@ -148,18 +137,9 @@ class KilledPullIT {
       }
       Path rootfs = work.resolve("out/rootfs");
       Path log = work.resolve("unpack.log");
-      Process process = new ProcessBuilder(javaBinary(), "-jar", System.getProperty("hoist.jar"),
-              "unpack", "--store", store.toString(), ref, rootfs.toString())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      Process process = hoist(log, "unpack", "--store", store.toString(), ref, rootfs.toString());
       try {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (extracted(rootfs) < KILL_AT) {
-          assertThat(process.isAlive()).as("unpack running; log:%n%s", Files.readString(log)).isTrue();
-          assertThat(System.nanoTime()).as("100 MiB extracted within 3 min").isLessThan(deadline);
-          Thread.sleep(2);
-        }
+        awaitExtracted(process, rootfs, log);
         process.destroy(); // SIGTERM, as Ctrl-C's SIGINT: shutdown hooks run
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("stopped by SIGTERM").isEqualTo(128 + 15);
@@ -171,6 +151,23 @@ class KilledPullIT {
           .contains("Error: unpack cancelled; nothing was left in " + rootfs);
       assertThat(rootfs).doesNotExist();
       assertThat(hidden(rootfs)).as("work directories and locks left").isEmpty();
+    }
+  }
+
+  /** Starts hoist in a child JVM, its output and errors going to {@code log}. */
+  private static Process hoist(Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", System.getProperty("hoist.jar")));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Waits until {@code process} has extracted {@link #KILL_AT} bytes of the large layer. */
+  private static void awaitExtracted(Process process, Path rootfs, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (extracted(rootfs) < KILL_AT) {
+      assertThat(process.isAlive()).as("hoist running; log:%n%s", Files.readString(log)).isTrue();
+      assertThat(System.nanoTime()).as("100 MiB extracted within 3 min").isLessThan(deadline);
+      Thread.sleep(2);
     }
   }
 
@@ -209,18 +206,7 @@ class KilledPullIT {
   /** As above, with SIGTERM (what Ctrl-C's SIGINT also triggers: the JVM's shutdown hooks). */
   private static long stopPullOnceIngestPasses(
       Path store, String ref, Path ingest, Path log, boolean graceful) throws Exception {
-    Process process =
-        new ProcessBuilder(
-                javaBinary(),
-                "-jar",
-                System.getProperty("hoist.jar"),
-                "pull",
-                "--store",
-                store.toString(),
-                ref)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process process = hoist(log, "pull", "--store", store.toString(), ref);
     try {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (size(ingest) < KILL_AT) {
