@@ -85,6 +85,39 @@ class UnpackIT {
     return new OciLayoutImage(layout, "v1", 3);
   }
 
+  /**
+   * Two layers tarred by GNU tar and added verbatim by {@code umoci raw add-layer}: the second
+   * makes {@code etc/app} opaque (its lower files go, its own stay), whites out a file and a
+   * directory, and puts a file through a hardlink into a lower layer's directory.
+   */
+  static OciLayoutImage opaqueDirectories(Path dir) throws IOException {
+    Path layout = dir.resolve("opaque-layout");
+    Path lower = dir.resolve("opaque-lower");
+    Files.createDirectories(lower.resolve("etc/app/conf.d"));
+    Files.createDirectories(lower.resolve("var/lib/old"));
+    Files.copy(Path.of("/etc/services"), lower.resolve("etc/app/services"));
+    Files.writeString(lower.resolve("etc/app/conf.d/one.conf"), "one\n");
+    Files.writeString(lower.resolve("var/lib/keep"), "keep\n");
+    Files.writeString(lower.resolve("var/lib/gone"), "gone\n");
+    Files.writeString(lower.resolve("var/lib/old/data"), "old\n");
+    Path upper = dir.resolve("opaque-upper");
+    Files.createDirectories(upper.resolve("etc/app"));
+    Files.createDirectories(upper.resolve("var/lib"));
+    Files.createFile(upper.resolve("etc/app/.wh..wh..opq"));
+    Files.writeString(upper.resolve("etc/app/new.conf"), "new\n");
+    Files.createFile(upper.resolve("var/lib/.wh.gone"));
+    Files.createFile(upper.resolve("var/lib/.wh.old"));
+    Files.createLink(upper.resolve("var/lib/keep.link"), upper.resolve("etc/app/new.conf"));
+    Tools.run(List.of("umoci", "init", "--layout", layout.toString()), dir);
+    Tools.run(List.of("umoci", "new", "--image", layout + ":v1"), dir);
+    for (Path layer : List.of(lower, upper)) {
+      Path tar = dir.resolve(layer.getFileName() + ".tar");
+      Tools.run(List.of("tar", "-cf", tar.toString(), "-C", layer.toString(), "."), dir);
+      Tools.run(List.of("umoci", "raw", "add-layer", "--image", layout + ":v1", tar.toString()), dir);
+    }
+    return new OciLayoutImage(layout, "v1", 2);
+  }
+
   private Hoist hoist(Path store) throws IOException {
     return Hoist.builder().store(store).credentials(CredentialProvider.anonymous()).build();
   }
@@ -105,6 +138,43 @@ class UnpackIT {
     assertThat(expected).containsKeys("etc/services.link", "etc/app/new.conf", "etc/absolute")
         .doesNotContainKeys("etc/app/old.conf", "etc/app/protocols");
     assertThat(expected.get("usr-bin-tool")).startsWith("file 4755");
+  }
+
+  @Test
+  void unpacksOpaqueDirectoriesAsUmociDoes() throws Exception {
+    String opaque = registry.host() + "/team/opaque:v1";
+    registry.push(opaqueDirectories(work.resolve("fixture")), "team/opaque", "v1");
+    Path store = work.resolve("store");
+    Path mine = work.resolve("hoist-rootfs");
+    try (Hoist hoist = hoist(store)) {
+      hoist.pull(opaque);
+      hoist.unpack(ImageReference.parse(opaque), mine, UnpackOptions.defaults(), note -> {});
+    }
+    Path bundle = work.resolve("umoci-bundle");
+    Tools.run(List.of("umoci", "unpack", "--image", store + ":" + ImageReference.parse(opaque), bundle.toString()), work);
+
+    Map<String, String> expected = TreeSnapshot.of(bundle.resolve("rootfs"));
+    assertThat(TreeSnapshot.of(mine)).isEqualTo(expected);
+    assertThat(expected).containsKeys("etc/app/new.conf", "var/lib/keep", "var/lib/keep.link")
+        .doesNotContainKeys("etc/app/services", "etc/app/conf.d", "var/lib/gone", "var/lib/old",
+            "etc/app/.wh..wh..opq", "var/lib/.wh.gone");
+  }
+
+  @Test
+  void unpacksWithoutOwnershipTheSameTreeAsRootlessUmoci() throws Exception {
+    Path store = work.resolve("store");
+    Path mine = work.resolve("hoist-rootfs");
+    List<String> notes = new java.util.ArrayList<>();
+    try (Hoist hoist = hoist(store)) {
+      hoist.pull(ref);
+      hoist.unpack(ImageReference.parse(ref), mine,
+          new UnpackOptions(false, UnpackOptions.DEFAULT_MAX_BYTES), notes::add);
+    }
+    Path bundle = work.resolve("umoci-bundle");
+    Tools.run(List.of("umoci", "unpack", "--rootless", "--image", store + ":" + ImageReference.parse(ref), bundle.toString()), work);
+
+    assertThat(TreeSnapshot.of(mine)).isEqualTo(TreeSnapshot.of(bundle.resolve("rootfs")));
+    assertThat(notes).contains("ownership not applied (not root)");
   }
 
   @Test
