@@ -297,7 +297,7 @@ public final class ImageCatalog {
     if (!store.contains(target.digest())) {
       return null;
     }
-    Manifest manifest = Reachability.parse(store, target.digest());
+    Manifest manifest = Reachability.parse(store, target);
     if (!(manifest instanceof ImageManifest image) || !store.contains(image.config().digest())) {
       return null;
     }
