@@ -12,6 +12,7 @@ import dev.hoist.image.Digest;
 import dev.hoist.pull.PullListener;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.reference.ImageReference;
+import dev.hoist.store.ImageRefs;
 import dev.hoist.store.StoreLease;
 import dev.hoist.testing.LocalRegistry;
 import dev.hoist.testing.OciLayoutImage;
@@ -216,6 +217,28 @@ class ImageCatalogIT {
         .doesNotContain(shared.first().layerDigests().get(0));
     assertThat(images.list()).extracting(i -> i.id().toString()).containsExactly(shared.first().configDigest());
     assertThat(images.pruneDangling()).isEqualTo(Removal.NOTHING);
+    assertThat(hoist.verify(false).ok()).isTrue();
+  }
+
+  @Test
+  void pruningTwoDanglingImagesSharingALayerDeletesBothIdsFirstAndTheSharedLayerOnce()
+      throws Exception {
+    Set<String> before = blobs();
+    // Only the digest references stay: both images dangle.
+    hoist.store().refs().remove(entry -> !ImageRefs.nameOf(entry).contains("@"));
+
+    Removal removal = images.pruneDangling();
+
+    assertThat(removal.untagged()).containsExactlyInAnyOrder(
+        ref("team/first") + "@" + shared.first().manifestDigest(),
+        ref("team/second") + "@" + shared.second().manifestDigest());
+    assertThat(removal.deleted().subList(0, 2)).extracting(Digest::toString)
+        .containsExactlyInAnyOrder(shared.first().configDigest(), shared.second().configDigest());
+    assertThat(removal.deleted()).extracting(Digest::toString)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(before);
+    assertThat(blobs()).isEmpty();
+    assertThat(images.list()).isEmpty();
     assertThat(hoist.verify(false).ok()).isTrue();
   }
 
