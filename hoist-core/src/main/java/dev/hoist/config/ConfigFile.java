@@ -3,6 +3,7 @@ package dev.hoist.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoist.internal.json.Json;
+import dev.hoist.internal.net.ProxyUrl;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -280,17 +281,14 @@ public final class ConfigFile {
       return Optional.of(proxies);
     }
 
+    /** A proxy the registry client can use, checked as it will read it ({@link ProxyUrl}). */
     private Optional<String> proxyUrl(JsonNode proxies, String key) throws InvalidConfigException {
       Optional<String> value = text(proxies, key, "proxies." + key);
-      if (value.isPresent() && !value.get().isEmpty()) {
-        String url = value.get().contains("://") ? value.get() : "http://" + value.get();
+      if (value.isPresent() && !value.get().isBlank()) {
         try {
-          URI uri = new URI(url);
-          if (uri.getHost() == null) {
-            throw new URISyntaxException(url, "no host");
-          }
-        } catch (URISyntaxException e) {
-          throw error("\"proxies." + key + "\" is not a valid proxy URL: " + value.get());
+          ProxyUrl.parse(value.get().trim());
+        } catch (IllegalArgumentException e) {
+          throw error("\"proxies." + key + "\": " + e.getMessage()); // credentials left out
         }
       }
       return value;
