@@ -216,9 +216,10 @@ public final class ImageCatalog {
    * docker's {@code image inspect} document for the image, as JSON: {@code Id}, {@code RepoTags},
    * {@code RepoDigests}, {@code Created}, {@code Config}, {@code Architecture}, {@code Os},
    * {@code RootFS}, {@code Size}, {@code Descriptor} and the other fields docker shows that the
-   * configuration holds.
+   * configuration holds, in docker's order. A new tree on each call; how to print it is the
+   * caller's choice.
    */
-  public String inspect(String nameOrId) throws IOException {
+  public JsonNode inspect(String nameOrId) throws IOException {
     try (StoreLease lease = store.lease()) {
       LocalImage image = get(nameOrId);
       JsonNode config = Json.mapper().readTree(store.read(image.id(), ImageConfig.MAX_BYTES));
@@ -251,7 +252,7 @@ public final class ImageCatalog {
       descriptor.put("mediaType", image.manifest().mediaType());
       descriptor.put("digest", image.manifest().digest().toString());
       descriptor.put("size", image.manifest().size());
-      return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out);
+      return out;
     }
   }
 

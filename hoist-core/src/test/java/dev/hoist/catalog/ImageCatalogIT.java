@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hoist.Hoist;
 import dev.hoist.auth.CredentialProvider;
 import dev.hoist.image.Descriptor;
@@ -129,7 +128,7 @@ class ImageCatalogIT {
 
     LocalImage image = images.get("example.org/mine:prod");
     assertThat(image.id()).hasToString(shared.first().configDigest());
-    JsonNode inspected = new ObjectMapper().readTree(images.inspect("example.org/mine:prod"));
+    JsonNode inspected = images.inspect("example.org/mine:prod");
     assertThat(inspected.get("Id").asText()).isEqualTo(shared.first().configDigest());
     assertThat(inspected.get("RepoTags")).extracting(JsonNode::asText)
         .containsExactlyInAnyOrder(ref("team/first:v1"), "example.org/mine:prod");
