@@ -135,4 +135,13 @@ class ConfigFileTest {
     assertThat(ConfigFile.defaultPath(Map.of()))
         .isEqualTo(Path.of(System.getProperty("user.home"), ".config/hoist/config.json"));
   }
+
+  @Test
+  void theVariableThatChoseTheDefaultPathIsTheOneItFollowed() {
+    assertThat(ConfigFile.defaultPathVariable(Map.of("HOIST_CONFIG", "/h.json", "XDG_CONFIG_HOME", "/cfg")))
+        .contains("HOIST_CONFIG");
+    assertThat(ConfigFile.defaultPathVariable(Map.of("HOIST_CONFIG", " ", "XDG_CONFIG_HOME", "/cfg")))
+        .contains("XDG_CONFIG_HOME");
+    assertThat(ConfigFile.defaultPathVariable(Map.of("XDG_CONFIG_HOME", ""))).isEmpty();
+  }
 }
