@@ -34,10 +34,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * hoist's entry point: pulls images from registries into a local OCI image layout, unpacks them,
@@ -57,6 +59,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * there, as {@code docker login} does.
  */
 public final class Hoist implements AutoCloseable {
+  /** How many blobs download at once unless {@link Builder#maxConcurrentDownloads} says: docker's. */
+  public static final int DEFAULT_MAX_CONCURRENT_DOWNLOADS = 3;
+
   private final OciStore store;
   private final ExecutorService executor;
   private final RegistryClient client;
@@ -82,14 +87,26 @@ public final class Hoist implements AutoCloseable {
     return defaultStore(System.getenv(), Path.of(System.getProperty("user.home")));
   }
 
+  /**
+   * The environment variable that chose {@link #defaultStore()}: {@code HOIST_HOME} or {@code
+   * XDG_DATA_HOME}; empty when neither is set and the store is {@code ~/.local/share/hoist}.
+   */
+  public static Optional<String> defaultStoreVariable() {
+    return defaultStoreVariable(System.getenv());
+  }
+
+  static Optional<String> defaultStoreVariable(Map<String, String> env) {
+    return Stream.of("HOIST_HOME", "XDG_DATA_HOME")
+        .filter(name -> !env.getOrDefault(name, "").isEmpty())
+        .findFirst();
+  }
+
   static Path defaultStore(Map<String, String> env, Path home) {
-    String hoistHome = env.get("HOIST_HOME");
-    if (hoistHome != null && !hoistHome.isEmpty()) {
-      return Path.of(hoistHome);
-    }
-    String xdg = env.get("XDG_DATA_HOME");
-    Path data = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : home.resolve(".local/share");
-    return data.resolve("hoist");
+    return switch (defaultStoreVariable(env).orElse("")) {
+      case "HOIST_HOME" -> Path.of(env.get("HOIST_HOME"));
+      case "XDG_DATA_HOME" -> Path.of(env.get("XDG_DATA_HOME")).resolve("hoist");
+      default -> home.resolve(".local/share/hoist");
+    };
   }
 
   /** Pulls {@code reference} (docker's syntax: {@code busybox}, {@code ghcr.io/o/r:tag}). */
@@ -217,7 +234,7 @@ public final class Hoist implements AutoCloseable {
             .proxies(ProxySettings.fromEnvironment())
             .systemHostsDirectory()
             .systemRegistriesConf();
-    private int maxConcurrentDownloads = 3;
+    private int maxConcurrentDownloads = DEFAULT_MAX_CONCURRENT_DOWNLOADS;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
 
     private Builder() {}

@@ -113,7 +113,8 @@ public final class RegistryLogin implements AutoCloseable {
         RegistryClient.builder()
             .connectTimeout(Duration.ofSeconds(15)) // docker's login client times out after 15 s
             .requestTimeout(Duration.ofSeconds(15))
-            .proxies(ProxySettings.fromEnvironment());
+            .proxies(ProxySettings.fromEnvironment())
+            .systemHostsDirectory();
     private CredentialStore store;
 
     private Builder() {}
@@ -136,6 +137,16 @@ public final class RegistryLogin implements AutoCloseable {
       return this;
     }
 
+    /**
+     * containerd's hosts directory ({@code <dir>/<host>/hosts.toml}) to read the registry's own
+     * settings from, as pulls do: its {@code server}, TLS and headers. {@code
+     * /etc/containerd/certs.d} if it exists by default.
+     */
+    public Builder hostsDirectory(Path directory) {
+      registry.hostsDirectory(directory);
+      return this;
+    }
+
     /** The HTTP proxies to use; {@link ProxySettings#fromEnvironment()} by default. */
     public Builder proxies(ProxySettings proxies) {
       registry.proxies(proxies);
@@ -143,12 +154,13 @@ public final class RegistryLogin implements AutoCloseable {
     }
 
     /**
-     * Applies a configuration file's insecure registries, certificate directories and proxies;
-     * later setter calls override them.
+     * Applies a configuration file's insecure registries, certificate directories, hosts directory
+     * and proxies; later setter calls override them.
      */
     public Builder settings(dev.hoist.config.HoistSettings settings) {
       settings.insecureRegistries().ifPresent(this::insecureRegistries);
       settings.certsDirectories().ifPresent(this::certsDirectories);
+      settings.hostsDirectory().ifPresent(this::hostsDirectory);
       settings.proxies().map(ProxySettings::of).ifPresent(this::proxies);
       return this;
     }

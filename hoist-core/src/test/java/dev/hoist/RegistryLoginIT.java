@@ -42,6 +42,7 @@ class RegistryLoginIT {
 
   @TempDir Path dockerConfig;
   @TempDir Path store;
+  @TempDir Path hostsDir;
 
   @BeforeAll
   static void buildImage() throws IOException {
@@ -244,6 +245,26 @@ class RegistryLoginIT {
               + " to its token realm localhost: the realm is not on the registry's site");
       assertThat(issuer.requests()).isEmpty();
       assertThat(configFile()).doesNotExist();
+    }
+  }
+
+  @Test
+  void headersHostsTomlConfiguresForTheRegistryReachItOnLogin() throws IOException {
+    try (FaultRegistry registry = FaultRegistry.start()) {
+      registry.failNext("^/v2/$", 401, "{}", Map.of("WWW-Authenticate", "Basic realm=\"x\""));
+      Path hostDir = hostsDir.resolve(registry.host().replace(":", "_") + "_");
+      Files.createDirectories(hostDir);
+      Files.writeString(hostDir.resolve("hosts.toml"),
+          "server = \"" + registry.baseUri() + "\"\n[header]\n  X-Tenant = \"blue\"\n");
+
+      try (RegistryLogin login = RegistryLogin.builder()
+          .credentialStore(CredentialStore.of(configFile())).hostsDirectory(hostsDir).build()) {
+        login.login(registry.host(), Credential.basic("alice", "s3cret"));
+      }
+
+      assertThat(registry.requests()).extracting(RecordedRequest::path).containsExactly("/v2/", "/v2/");
+      assertThat(registry.requests()).allSatisfy(r -> assertThat(r.header("X-Tenant")).contains("blue"));
+      assertThat(registry.requests().get(1).authorization()).contains("Basic " + base64("alice:s3cret"));
     }
   }
 

@@ -95,6 +95,9 @@ final class GlobalOptions {
     if (!certsDirectories.isEmpty()) {
       builder.certsDirectories(certsDirectories);
     }
+    if (hostsDir != null) {
+      builder.hostsDirectory(hostsDir);
+    }
     return builder;
   }
 

@@ -1,17 +1,19 @@
 package dev.hoist.cli;
 
 import dev.hoist.Hoist;
+import dev.hoist.auth.CredentialStore;
 import dev.hoist.config.ConfigFile;
 import dev.hoist.config.HoistSettings;
 import dev.hoist.hosts.Endpoint;
 import dev.hoist.registry.ProxySettings;
 import dev.hoist.registry.RegistryClient;
+import dev.hoist.registry.RetryPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,10 +43,9 @@ final class InfoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> env = System.getenv();
     Path configPath = global.config != null ? global.config : ConfigFile.defaultPath();
-    String configSource = global.config != null ? "--config"
-        : env.containsKey(ConfigFile.ENVIRONMENT) ? "$" + ConfigFile.ENVIRONMENT : "default";
+    String configSource =
+        global.config != null ? "--config" : source(ConfigFile.defaultPathVariable());
     HoistSettings file = global.settings();
     String fromFile = "configuration file";
 
@@ -52,14 +53,15 @@ final class InfoCommand implements Callable<Integer> {
         + (Files.exists(configPath) ? "" : ", not found") + ")");
     out.println("Store: " + value(global.store, "--store",
         file.store().orElse(null), fromFile,
-        Hoist.defaultStore(), env.containsKey("HOIST_HOME") ? "$HOIST_HOME"
-            : env.containsKey("XDG_DATA_HOME") ? "$XDG_DATA_HOME" : "default"));
+        Hoist.defaultStore(), source(Hoist.defaultStoreVariable())));
     out.println("Max concurrent downloads: " + value(null, "",
         file.maxConcurrentDownloads().isPresent() ? file.maxConcurrentDownloads().getAsInt() : null,
-        fromFile, 3, "default") + " (pull --max-concurrent-downloads overrides)");
+        fromFile, Hoist.DEFAULT_MAX_CONCURRENT_DOWNLOADS, "default")
+        + " (pull --max-concurrent-downloads overrides)");
     out.println("Max download attempts: " + value(null, "",
         file.maxDownloadAttempts().isPresent() ? file.maxDownloadAttempts().getAsInt() : null,
-        fromFile, 5, "default") + " (pull --max-download-attempts overrides)");
+        fromFile, RetryPolicy.DEFAULT.maxAttempts(), "default")
+        + " (pull --max-download-attempts overrides)");
     List<String> insecure = new ArrayList<>();
     insecure.add("localhost, 127.0.0.0/8, ::1 (always, as in docker)");
     if (!global.insecureRegistries.isEmpty()) {
@@ -88,9 +90,9 @@ final class InfoCommand implements Callable<Integer> {
             + " /etc/containers/registries.conf (with registries.conf.d)", "default"));
     out.println("Mirror fallback: " + value(global.mirrorFallback, "--[no-]mirror-fallback",
         file.mirrorFallback().orElse(null), fromFile, true, "default"));
-    out.println("Credentials: docker's config file ("
-        + (env.get("DOCKER_CONFIG") != null ? "$DOCKER_CONFIG/config.json" : "~/.docker/config.json")
-        + ") and its credential helpers");
+    String dockerConfig = CredentialStore.dockerConfigVariable().map(v -> "$" + v).orElse("~/.docker");
+    out.println("Credentials: docker's config file (" + dockerConfig + "/config.json)"
+        + " and its credential helpers");
     try (Hoist hoist = global.hoist().build()) {
       for (String registry : registries.isEmpty() ? List.of("docker.io") : registries) {
         out.println("Endpoints of " + registry + ", in the order they are tried:");
@@ -106,6 +108,11 @@ final class InfoCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** An environment variable that chose a default, as {@code $NAME}; else {@code default}. */
+  private static String source(Optional<String> variable) {
+    return variable.map(name -> "$" + name).orElse("default");
   }
 
   /** The first value that is set, with its source. */

@@ -69,7 +69,7 @@ final class InspectCommand implements Callable<Integer> {
     try (Hoist hoist = global.hoist().build()) {
       for (String image : images) {
         try {
-          documents.add(json.readTree(hoist.images().inspect(image)));
+          documents.add(hoist.images().inspect(image));
         } catch (NoSuchImageException e) {
           err.println("Error: " + e.getMessage());
           exit = Errors.FAILED;

@@ -53,7 +53,8 @@ final class LoginCommand implements Callable<Integer> {
   @Option(names = "--password-stdin", description = "Take the password or token from stdin.")
   boolean passwordStdin;
 
-  @Mixin GlobalOptions global; // --insecure-registry, --certs-dir, --config (--store unused)
+  // --insecure-registry, --certs-dir, --hosts-dir, --config (--store unused)
+  @Mixin GlobalOptions global;
 
   @Parameters(
       arity = "0..1",

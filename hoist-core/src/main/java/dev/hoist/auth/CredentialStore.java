@@ -70,9 +70,23 @@ public final class CredentialStore implements CredentialProvider {
     return new CredentialStore(configJson, helperDirectories);
   }
 
+  /**
+   * {@code DOCKER_CONFIG} if that environment variable chose {@link #dockerConfig()}'s directory;
+   * empty when it is unset or empty and the directory is {@code ~/.docker}.
+   */
+  public static Optional<String> dockerConfigVariable() {
+    return dockerConfigVariable(System.getenv());
+  }
+
+  static Optional<String> dockerConfigVariable(Map<String, String> env) {
+    return env.getOrDefault("DOCKER_CONFIG", "").isEmpty()
+        ? Optional.empty()
+        : Optional.of("DOCKER_CONFIG");
+  }
+
   static CredentialStore fromEnvironment(Map<String, String> env, Path home) {
-    String dir = env.get("DOCKER_CONFIG");
-    Path configDir = dir == null || dir.isEmpty() ? home.resolve(".docker") : Path.of(dir);
+    Path configDir = dockerConfigVariable(env).map(name -> Path.of(env.get(name)))
+        .orElse(home.resolve(".docker"));
     return new CredentialStore(configDir.resolve("config.json"), CredentialHelper.searchPath(env));
   }
 

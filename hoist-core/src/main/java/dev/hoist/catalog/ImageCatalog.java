@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -130,20 +131,19 @@ public final class ImageCatalog {
         }
         untag.addAll(namesOf(image)); // every entry, also unnamed ones and ID-named loads
       }
-      return untagAndDelete(image, untag, lease);
+      Digest manifest = image.manifest().digest();
+      return untagAndDelete(List.of(image),
+          entry -> entry.digest().equals(manifest) && untag.contains(ImageRefs.nameOf(entry)), lease);
     }
   }
 
   /** Removes every dangling image (no tag names it), as {@code docker image prune} does. */
   public Removal pruneDangling() throws IOException {
     try (StoreLease lease = store.exclusiveLease()) {
-      Removal total = Removal.NOTHING;
-      for (LocalImage image : list()) {
-        if (image.isDangling()) {
-          total = total.plus(untagAndDelete(image, namesOf(image), lease));
-        }
-      }
-      return total;
+      List<LocalImage> dangling = list().stream().filter(LocalImage::isDangling).toList();
+      Set<Digest> manifests = new HashSet<>();
+      dangling.forEach(image -> manifests.add(image.manifest().digest()));
+      return untagAndDelete(dangling, entry -> manifests.contains(entry.digest()), lease);
     }
   }
 
@@ -158,29 +158,35 @@ public final class ImageCatalog {
     return names;
   }
 
-  private Removal untagAndDelete(LocalImage image, Set<String> names, StoreLease lease)
-      throws IOException {
-    Digest manifest = image.manifest().digest();
-    List<Descriptor> removed = store.refs().remove(entry ->
-        entry.digest().equals(manifest) && names.contains(ImageRefs.nameOf(entry)));
-    List<String> untagged = new ArrayList<>();
-    for (Descriptor entry : removed) {
-      String name = ImageRefs.nameOf(entry);
-      if (name != null && !isImageId(name)) {
-        untagged.add(familiar(name));
+  /**
+   * Removes the index entries {@code which} accepts, then deletes the blobs of those
+   * {@code images} no entry names any more that no remaining entry reaches: one rewrite of the
+   * index and one walk of what remains, however many images go.
+   */
+  private Removal untagAndDelete(
+      List<LocalImage> images, Predicate<Descriptor> which, StoreLease lease) throws IOException {
+    List<Descriptor> removed = store.refs().remove(which);
+    List<String> untagged = untagged(removed);
+    List<Descriptor> remaining = store.refs().list();
+    Set<Digest> stillNamed = new HashSet<>();
+    remaining.forEach(entry -> stillNamed.add(entry.digest()));
+    List<Descriptor> gone = new ArrayList<>();
+    Set<Digest> ids = new HashSet<>();
+    for (LocalImage image : images) {
+      if (!stillNamed.contains(image.manifest().digest())) {
+        gone.add(image.manifest());
+        ids.add(image.id());
       }
     }
-    List<Descriptor> remaining = store.refs().list();
-    if (remaining.stream().anyMatch(e -> e.digest().equals(manifest))) {
+    if (gone.isEmpty()) {
       return new Removal(untagged, List.of(), 0); // still named: only untagged
     }
+    removed.stream().filter(entry -> !stillNamed.contains(entry.digest())).forEach(gone::add);
+    List<Digest> order = new ArrayList<>(Reachability.from(store, gone));
+    order.sort(Comparator.comparing((Digest d) -> !ids.contains(d))); // IDs first, as docker says
     Set<Digest> kept = Reachability.from(store, remaining);
-    Set<Digest> candidates = Reachability.from(store, removed.isEmpty() ? List.of(image.manifest()) : removed);
     List<Digest> deleted = new ArrayList<>();
     long bytes = 0;
-    // The image ID first, as docker reports it, then the rest.
-    List<Digest> order = new ArrayList<>(candidates);
-    order.sort(Comparator.comparing((Digest d) -> !d.equals(image.id())));
     for (Digest digest : order) {
       if (kept.contains(digest)) {
         continue;
@@ -194,13 +200,26 @@ public final class ImageCatalog {
     return new Removal(untagged, deleted, bytes);
   }
 
+  /** The references removed entries named, familiar, as docker reports them untagged. */
+  private static List<String> untagged(List<Descriptor> removed) {
+    List<String> untagged = new ArrayList<>();
+    for (Descriptor entry : removed) {
+      String name = ImageRefs.nameOf(entry);
+      if (name != null && !isImageId(name)) {
+        untagged.add(familiar(name));
+      }
+    }
+    return untagged;
+  }
+
   /**
    * docker's {@code image inspect} document for the image, as JSON: {@code Id}, {@code RepoTags},
    * {@code RepoDigests}, {@code Created}, {@code Config}, {@code Architecture}, {@code Os},
    * {@code RootFS}, {@code Size}, {@code Descriptor} and the other fields docker shows that the
-   * configuration holds.
+   * configuration holds, in docker's order. A new tree on each call; how to print it is the
+   * caller's choice.
    */
-  public String inspect(String nameOrId) throws IOException {
+  public JsonNode inspect(String nameOrId) throws IOException {
     try (StoreLease lease = store.lease()) {
       LocalImage image = get(nameOrId);
       JsonNode config = Json.mapper().readTree(store.read(image.id(), ImageConfig.MAX_BYTES));
@@ -233,7 +252,7 @@ public final class ImageCatalog {
       descriptor.put("mediaType", image.manifest().mediaType());
       descriptor.put("digest", image.manifest().digest().toString());
       descriptor.put("size", image.manifest().size());
-      return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out);
+      return out;
     }
   }
 
@@ -297,7 +316,7 @@ public final class ImageCatalog {
     if (!store.contains(target.digest())) {
       return null;
     }
-    Manifest manifest = Reachability.parse(store, target.digest());
+    Manifest manifest = Reachability.parse(store, target);
     if (!(manifest instanceof ImageManifest image) || !store.contains(image.config().digest())) {
       return null;
     }

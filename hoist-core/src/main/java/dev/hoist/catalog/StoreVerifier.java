@@ -114,7 +114,7 @@ public final class StoreVerifier {
     if (store.size(digest) != entry.size()) {
       return "manifest " + digest + " has " + store.size(digest) + " bytes, the index says " + entry.size();
     }
-    Manifest manifest = Reachability.parse(store, digest);
+    Manifest manifest = Reachability.parse(store, entry);
     if (manifest == null) {
       return "manifest " + digest + " is not a valid manifest";
     }

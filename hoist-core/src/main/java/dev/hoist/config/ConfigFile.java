@@ -3,6 +3,7 @@ package dev.hoist.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoist.internal.json.Json;
+import dev.hoist.internal.net.ProxyUrl;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Reads hoist's configuration file, strictly, the way dockerd reads {@code daemon.json}: unknown
@@ -44,15 +46,27 @@ public final class ConfigFile {
     return defaultPath(System.getenv());
   }
 
+  /**
+   * The environment variable that chose {@link #defaultPath()}: {@code HOIST_CONFIG} or {@code
+   * XDG_CONFIG_HOME}; empty when neither is set (the file is then {@code
+   * ~/.config/hoist/config.json}).
+   */
+  public static Optional<String> defaultPathVariable() {
+    return defaultPathVariable(System.getenv());
+  }
+
+  static Optional<String> defaultPathVariable(Map<String, String> env) {
+    return Stream.of(ENVIRONMENT, "XDG_CONFIG_HOME")
+        .filter(name -> !env.getOrDefault(name, "").isBlank())
+        .findFirst();
+  }
+
   static Path defaultPath(Map<String, String> env) {
-    String explicit = env.get(ENVIRONMENT);
-    if (explicit != null && !explicit.isBlank()) {
-      return Path.of(explicit);
-    }
-    String xdg = env.get("XDG_CONFIG_HOME");
-    Path base = xdg != null && !xdg.isBlank()
-        ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-    return base.resolve("hoist").resolve("config.json");
+    return switch (defaultPathVariable(env).orElse("")) {
+      case ENVIRONMENT -> Path.of(env.get(ENVIRONMENT));
+      case "XDG_CONFIG_HOME" -> Path.of(env.get("XDG_CONFIG_HOME"), "hoist", "config.json");
+      default -> Path.of(System.getProperty("user.home"), ".config", "hoist", "config.json");
+    };
   }
 
   /** The settings in {@code file}; {@link HoistSettings#NONE} when it does not exist. */
@@ -280,17 +294,14 @@ public final class ConfigFile {
       return Optional.of(proxies);
     }
 
+    /** A proxy the registry client can use, checked as it will read it ({@link ProxyUrl}). */
     private Optional<String> proxyUrl(JsonNode proxies, String key) throws InvalidConfigException {
       Optional<String> value = text(proxies, key, "proxies." + key);
-      if (value.isPresent() && !value.get().isEmpty()) {
-        String url = value.get().contains("://") ? value.get() : "http://" + value.get();
+      if (value.isPresent() && !value.get().isBlank()) {
         try {
-          URI uri = new URI(url);
-          if (uri.getHost() == null) {
-            throw new URISyntaxException(url, "no host");
-          }
-        } catch (URISyntaxException e) {
-          throw error("\"proxies." + key + "\" is not a valid proxy URL: " + value.get());
+          ProxyUrl.parse(value.get().trim());
+        } catch (IllegalArgumentException e) {
+          throw error("\"proxies." + key + "\": " + e.getMessage()); // credentials left out
         }
       }
       return value;

@@ -29,7 +29,24 @@ public final class Manifests {
    */
   public static String mediaTypeOf(byte[] bytes, String contentType)
       throws InvalidManifestException {
+    return mediaTypeOf(readObject(bytes), contentType);
+  }
+
+  /**
+   * Parses an image manifest or index of the media type {@link #mediaTypeOf} decides, reading the
+   * JSON once. For stored content, {@code contentType} is the media type of the descriptor that
+   * names it.
+   *
+   * @throws InvalidManifestException for unknown media types and malformed documents
+   */
+  public static Manifest parseServed(byte[] bytes, String contentType)
+      throws InvalidManifestException {
     JsonNode root = readObject(bytes);
+    return parse(root, mediaTypeOf(root, contentType));
+  }
+
+  private static String mediaTypeOf(JsonNode root, String contentType)
+      throws InvalidManifestException {
     String declared = root.path("mediaType").asText("");
     String served = contentType == null ? "" : contentType.split(";", 2)[0].trim();
     if (!declared.isEmpty()) {
@@ -55,7 +72,10 @@ public final class Manifests {
    * @throws InvalidManifestException for unknown media types and malformed documents
    */
   public static Manifest parse(byte[] bytes, String mediaType) throws InvalidManifestException {
-    JsonNode root = readObject(bytes);
+    return parse(readObject(bytes), mediaType);
+  }
+
+  private static Manifest parse(JsonNode root, String mediaType) throws InvalidManifestException {
     if (MediaTypes.isImageManifest(mediaType)) {
       return new ImageManifest(
           mediaType,

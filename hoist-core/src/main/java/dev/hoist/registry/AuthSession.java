@@ -7,7 +7,6 @@ import dev.hoist.internal.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -144,8 +143,16 @@ final class AuthSession {
   }
 
   private HttpResponse<InputStream> sendPing(URI root) throws IOException {
-    HttpRequest.Builder request = transport.request(URI.create(root + "/")).GET();
-    endpoint.endpoint().headers().forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+    return getApiRoot(root, Optional.empty());
+  }
+
+  /**
+   * {@code GET <root>/}, with the headers configured for the endpoint and {@code authorization},
+   * if any.
+   */
+  HttpResponse<InputStream> getApiRoot(URI root, Optional<String> authorization) throws IOException {
+    HttpRequest.Builder request = endpoint.withHeaders(transport.request(URI.create(root + "/")).GET());
+    authorization.ifPresent(a -> request.header("Authorization", a));
     return transport.send(request.build(), endpoint.tls());
   }
 
@@ -237,12 +244,8 @@ final class AuthSession {
     }
     Optional<Credential> cred = mayAuthenticate ? credential() : Optional.empty();
     String service = challenge.param("service");
-    HttpRequest request =
-        cred.isPresent() && cred.get().isIdentityToken()
-            ? oauthRequest(realmUri, service, scope, cred.get())
-            : getTokenRequest(realmUri, service, scope, cred);
-    HttpResponse<InputStream> response =
-        transport.send(request, endpoint.tls());
+    HttpRequest request = TokenRequests.forPull(transport, realmUri, service, scope, cred);
+    HttpResponse<InputStream> response = transport.send(request, endpoint.tls());
     byte[] body;
     try (InputStream in = response.body()) {
       body = in.readNBytes(TOKEN_BODY_LIMIT);
@@ -303,38 +306,6 @@ final class AuthSession {
     return RealmHosts.sameSite(endpoint.host(), realm.getHost());
   }
 
-  private HttpRequest getTokenRequest(
-      URI realm, String service, String scope, Optional<Credential> cred) {
-    StringBuilder query = new StringBuilder(realm.getRawQuery() == null ? "" : realm.getRawQuery());
-    appendParam(query, "service", service);
-    appendParam(query, "scope", scope);
-    cred.ifPresent(c -> appendParam(query, "account", c.username()));
-    HttpRequest.Builder b = transport.request(withQuery(realm, query)).GET();
-    cred.ifPresent(c -> b.header("Authorization", basic(c)));
-    return b.build();
-  }
-
-  /** {@code realm} with its query replaced by {@code query}. */
-  static URI withQuery(URI realm, CharSequence query) {
-    String base = realm.toString();
-    int q = base.indexOf('?');
-    return URI.create((q < 0 ? base : base.substring(0, q)) + "?" + query);
-  }
-
-  private HttpRequest oauthRequest(URI realm, String service, String scope, Credential cred) {
-    StringBuilder form = new StringBuilder();
-    appendParam(form, "grant_type", "refresh_token");
-    appendParam(form, "refresh_token", cred.identityToken());
-    appendParam(form, "service", service);
-    appendParam(form, "scope", scope);
-    appendParam(form, "client_id", "hoist");
-    return transport
-        .request(realm)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-        .build();
-  }
-
   /** Reads a token server's answer: {@code token} or {@code access_token}, and {@code refresh_token}. */
   Token parseToken(byte[] body) throws IOException {
     JsonNode json;
@@ -356,19 +327,6 @@ final class AuthSession {
     // Renew a little early so a token never expires between our check and the registry's.
     return new Token(
         value, Instant.now().plusSeconds(seconds - 10), json.path("refresh_token").asText(""));
-  }
-
-  static void appendParam(StringBuilder query, String name, String value) {
-    if (value == null || value.isEmpty()) {
-      return;
-    }
-    if (query.length() > 0) {
-      query.append('&');
-    }
-    query
-        .append(URLEncoder.encode(name, StandardCharsets.UTF_8))
-        .append('=')
-        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
   }
 
   static String basic(Credential c) {

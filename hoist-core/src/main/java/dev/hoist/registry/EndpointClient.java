@@ -191,7 +191,7 @@ final class EndpointClient {
           transport.request(current).method(method, HttpRequest.BodyPublishers.noBody());
       headers.forEach(request::header);
       if (endpoint.isSameHost(current, base)) {
-        endpoint.endpoint().headers().forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+        endpoint.withHeaders(request);
         session.authorization(t.scope()).ifPresent(a -> request.header("Authorization", a));
       }
       HttpResponse<InputStream> response =

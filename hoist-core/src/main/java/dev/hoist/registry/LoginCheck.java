@@ -28,14 +28,16 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v2/} with that authorization must answer 200.
  * </ol>
  *
- * A refresh token the token server hands out in exchange (asked for by {@code offline_token}) is
+ * Requests to the registry carry the headers configured for it, as a pull's do; token requests
+ * are built as a pull's are ({@link TokenRequests}).
+ *
+ * <p>A refresh token the token server hands out in exchange (asked for by {@code offline_token}) is
  * what docker then stores instead of the password. Unlike docker, the password is never sent to
  * a realm on another site or over plain HTTP to a secure registry: that login fails instead.
  * Failures are worded as docker words them.
  */
 final class LoginCheck {
   private static final Logger log = LoggerFactory.getLogger(LoginCheck.class);
-  private static final String CLIENT_ID = "docker";
 
   private static final Map<Integer, String> REASONS = Map.ofEntries(
       Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
@@ -53,7 +55,7 @@ final class LoginCheck {
   static Credential verify(AuthSession session, Transport transport, Credential credential)
       throws IOException {
     String registry = session.endpoint().name();
-    URI v2 = session.base().resolve("/v2/");
+    URI v2 = URI.create(session.base() + "/");
     log.debug("attempting login to {} as {}", v2, credential.username());
     List<Challenge> challenges = session.challenges();
     Optional<Challenge> bearer = challenges.stream().filter(Challenge::isBearer).findFirst();
@@ -68,12 +70,8 @@ final class LoginCheck {
     } else if (challenges.stream().anyMatch(Challenge::isBasic) && !credential.isIdentityToken()) {
       authorization = AuthSession.basic(credential);
     }
-    HttpRequest.Builder request = transport.request(v2).GET();
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
     HttpResponse<InputStream> response =
-        transport.send(request.build(), session.endpoint().tls());
+        session.getApiRoot(session.base(), Optional.ofNullable(authorization));
     try (InputStream body = response.body()) {
       body.readNBytes(ErrorBodies.LIMIT);
     }
@@ -104,9 +102,7 @@ final class LoginCheck {
           + " insecure (see --insecure-registry)", registry, 401, List.of());
     }
     String service = challenge.param("service");
-    HttpRequest request = credential.isIdentityToken()
-        ? refreshTokenRequest(transport, realm, service, credential)
-        : passwordTokenRequest(transport, realm, service, credential);
+    HttpRequest request = TokenRequests.forLogin(transport, realm, service, credential);
     HttpResponse<InputStream> response = transport.send(request, session.endpoint().tls());
     byte[] body;
     try (InputStream in = response.body()) {
@@ -121,37 +117,6 @@ final class LoginCheck {
           : new RegistryException(message, registry, status, ErrorBodies.parse(body));
     }
     return session.parseToken(body);
-  }
-
-  /** Docker's {@code GET} token request: Basic credentials, no scope, and an offline token. */
-  private static HttpRequest passwordTokenRequest(
-      Transport transport, URI realm, String service, Credential credential) {
-    StringBuilder query = new StringBuilder(realm.getRawQuery() == null ? "" : realm.getRawQuery());
-    AuthSession.appendParam(query, "service", service);
-    AuthSession.appendParam(query, "offline_token", "true");
-    AuthSession.appendParam(query, "client_id", CLIENT_ID);
-    AuthSession.appendParam(query, "account", credential.username());
-    return transport
-        .request(AuthSession.withQuery(realm, query))
-        .header("Authorization", AuthSession.basic(credential))
-        .GET()
-        .build();
-  }
-
-  /** Docker's OAuth2 {@code POST} for a credential that is a refresh token. */
-  private static HttpRequest refreshTokenRequest(
-      Transport transport, URI realm, String service, Credential credential) {
-    StringBuilder form = new StringBuilder();
-    AuthSession.appendParam(form, "grant_type", "refresh_token");
-    AuthSession.appendParam(form, "refresh_token", credential.identityToken());
-    AuthSession.appendParam(form, "service", service);
-    AuthSession.appendParam(form, "client_id", CLIENT_ID);
-    AuthSession.appendParam(form, "access_type", "offline");
-    return transport
-        .request(realm)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-        .build();
   }
 
   /**

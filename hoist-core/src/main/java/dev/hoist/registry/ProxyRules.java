@@ -1,5 +1,6 @@
 package dev.hoist.registry;
 
+import dev.hoist.internal.net.ProxyUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

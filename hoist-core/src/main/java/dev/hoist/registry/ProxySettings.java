@@ -1,6 +1,7 @@
 package dev.hoist.registry;
 
 import dev.hoist.config.HoistSettings;
+import dev.hoist.internal.net.ProxyUrl;
 import java.util.Map;
 import java.util.Objects;
 

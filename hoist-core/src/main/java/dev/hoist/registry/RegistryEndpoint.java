@@ -2,6 +2,7 @@ package dev.hoist.registry;
 
 import dev.hoist.hosts.Endpoint;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,12 @@ record RegistryEndpoint(String name, Endpoint endpoint, RegistryTls tls) {
   URI root(String scheme) {
     URI root = endpoint.root();
     return URI.create(scheme + "://" + root.getRawAuthority() + root.getRawPath());
+  }
+
+  /** {@code request} with the headers configured for the endpoint (hosts.toml's {@code header}). */
+  HttpRequest.Builder withHeaders(HttpRequest.Builder request) {
+    endpoint.headers().forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+    return request;
   }
 
   /** Whether {@code uri} points at this endpoint itself (same host and port), any scheme. */

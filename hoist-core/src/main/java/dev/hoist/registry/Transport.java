@@ -1,6 +1,7 @@
 package dev.hoist.registry;
 
 import dev.hoist.hosts.ClientCertificate;
+import dev.hoist.internal.net.ProxyUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;

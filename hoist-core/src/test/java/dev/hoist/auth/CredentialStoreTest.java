@@ -253,6 +253,11 @@ class CredentialStoreTest {
         .isEqualTo(Path.of("/etc/dc/config.json"));
     assertThat(CredentialStore.fromEnvironment(java.util.Map.of(), home).configFile())
         .isEqualTo(home.resolve(".docker/config.json"));
+    assertThat(CredentialStore.fromEnvironment(java.util.Map.of("DOCKER_CONFIG", ""), home).configFile())
+        .isEqualTo(home.resolve(".docker/config.json"));
+    assertThat(CredentialStore.dockerConfigVariable(java.util.Map.of("DOCKER_CONFIG", "/etc/dc")))
+        .contains("DOCKER_CONFIG");
+    assertThat(CredentialStore.dockerConfigVariable(java.util.Map.of("DOCKER_CONFIG", ""))).isEmpty();
     assertThat(store.helper(REGISTRY)).isEqualTo(Optional.empty());
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hoist.Hoist;
 import dev.hoist.auth.CredentialProvider;
 import dev.hoist.image.Descriptor;
@@ -12,6 +11,7 @@ import dev.hoist.image.Digest;
 import dev.hoist.pull.PullListener;
 import dev.hoist.pull.PullRequest;
 import dev.hoist.reference.ImageReference;
+import dev.hoist.store.ImageRefs;
 import dev.hoist.store.StoreLease;
 import dev.hoist.testing.LocalRegistry;
 import dev.hoist.testing.OciLayoutImage;
@@ -128,7 +128,7 @@ class ImageCatalogIT {
 
     LocalImage image = images.get("example.org/mine:prod");
     assertThat(image.id()).hasToString(shared.first().configDigest());
-    JsonNode inspected = new ObjectMapper().readTree(images.inspect("example.org/mine:prod"));
+    JsonNode inspected = images.inspect("example.org/mine:prod");
     assertThat(inspected.get("Id").asText()).isEqualTo(shared.first().configDigest());
     assertThat(inspected.get("RepoTags")).extracting(JsonNode::asText)
         .containsExactlyInAnyOrder(ref("team/first:v1"), "example.org/mine:prod");
@@ -216,6 +216,28 @@ class ImageCatalogIT {
         .doesNotContain(shared.first().layerDigests().get(0));
     assertThat(images.list()).extracting(i -> i.id().toString()).containsExactly(shared.first().configDigest());
     assertThat(images.pruneDangling()).isEqualTo(Removal.NOTHING);
+    assertThat(hoist.verify(false).ok()).isTrue();
+  }
+
+  @Test
+  void pruningTwoDanglingImagesSharingALayerDeletesBothIdsFirstAndTheSharedLayerOnce()
+      throws Exception {
+    Set<String> before = blobs();
+    // Only the digest references stay: both images dangle.
+    hoist.store().refs().remove(entry -> !ImageRefs.nameOf(entry).contains("@"));
+
+    Removal removal = images.pruneDangling();
+
+    assertThat(removal.untagged()).containsExactlyInAnyOrder(
+        ref("team/first") + "@" + shared.first().manifestDigest(),
+        ref("team/second") + "@" + shared.second().manifestDigest());
+    assertThat(removal.deleted().subList(0, 2)).extracting(Digest::toString)
+        .containsExactlyInAnyOrder(shared.first().configDigest(), shared.second().configDigest());
+    assertThat(removal.deleted()).extracting(Digest::toString)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(before);
+    assertThat(blobs()).isEmpty();
+    assertThat(images.list()).isEmpty();
     assertThat(hoist.verify(false).ok()).isTrue();
   }
 

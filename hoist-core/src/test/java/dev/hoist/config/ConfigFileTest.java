@@ -108,6 +108,17 @@ class ConfigFileTest {
   }
 
   @Test
+  void aProxyTheClientCannotUseIsRefusedOnLoadNamingItsKeyButNotItsPassword() throws IOException {
+    assertRefused("{\"proxies\": {\"https-proxy\": \"https://bob:hunter2@proxy:3128\"}}",
+        "\"proxies.https-proxy\": unsupported proxy https://bob:xxxxx@proxy:3128: hoist speaks only"
+            + " to http:// proxies (the JDK's HTTP client speaks neither TLS nor SOCKS to a proxy)");
+    assertRefused("{\"proxies\": {\"http-proxy\": \"http://:3128\"}}",
+        "\"proxies.http-proxy\": invalid proxy address http://:3128: no host");
+    assertThat(ConfigFile.read(write("{\"proxies\": {\"http-proxy\": \" proxy.lan:3128 \"}}")).proxies())
+        .hasValueSatisfying(p -> assertThat(p.httpProxy()).contains(" proxy.lan:3128 "));
+  }
+
+  @Test
   void brokenJsonSaysWhere() throws IOException {
     Path file = write("{\"store\": ");
     assertThatThrownBy(() -> ConfigFile.read(file))
@@ -123,5 +134,14 @@ class ConfigFileTest {
         .isEqualTo(Path.of("/cfg/hoist/config.json"));
     assertThat(ConfigFile.defaultPath(Map.of()))
         .isEqualTo(Path.of(System.getProperty("user.home"), ".config/hoist/config.json"));
+  }
+
+  @Test
+  void theVariableThatChoseTheDefaultPathIsTheOneItFollowed() {
+    assertThat(ConfigFile.defaultPathVariable(Map.of("HOIST_CONFIG", "/h.json", "XDG_CONFIG_HOME", "/cfg")))
+        .contains("HOIST_CONFIG");
+    assertThat(ConfigFile.defaultPathVariable(Map.of("HOIST_CONFIG", " ", "XDG_CONFIG_HOME", "/cfg")))
+        .contains("XDG_CONFIG_HOME");
+    assertThat(ConfigFile.defaultPathVariable(Map.of("XDG_CONFIG_HOME", ""))).isEmpty();
   }
 }

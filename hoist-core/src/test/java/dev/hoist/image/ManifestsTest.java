@@ -46,6 +46,21 @@ class ManifestsTest {
   }
 
   @Test
+  void parseServedTypesADocumentWithoutMediaTypeByItsContentType() throws Exception {
+    byte[] oci =
+        json("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG
+            + "\",\"size\":2,\"digest\":\"" + CONFIG + "\"},\"layers\":[]}");
+
+    Manifest m = Manifests.parseServed(oci, MediaTypes.OCI_MANIFEST);
+
+    assertThat(m).isInstanceOf(ImageManifest.class);
+    assertThat(m.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
+    assertThatThrownBy(() -> Manifests.parseServed(oci, ""))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining("no media type");
+  }
+
+  @Test
   void refusesManifestWhoseDeclaredTypeContradictsContentType() {
     assertThatThrownBy(() -> Manifests.mediaTypeOf(DOCKER_MANIFEST, MediaTypes.OCI_INDEX))
         .isInstanceOf(InvalidManifestException.class)

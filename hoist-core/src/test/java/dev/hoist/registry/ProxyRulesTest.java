@@ -3,6 +3,7 @@ package dev.hoist.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hoist.internal.net.ProxyUrl;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;

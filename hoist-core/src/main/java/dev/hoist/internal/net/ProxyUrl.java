@@ -1,4 +1,4 @@
-package dev.hoist.registry;
+package dev.hoist.internal.net;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,14 +10,16 @@ import java.util.Locale;
  * A proxy setting read as Go's {@code httpproxy} reads it: a URL, or {@code host[:port]} meaning
  * {@code http://host[:port]}; port 80 when none is given. Credentials in the URL are kept for the
  * {@code Proxy-Authorization} header and never shown: {@link #toString()} leaves them out.
+ * Shared by the registry client, which uses proxies, and the configuration file, which names the
+ * key of one it cannot use.
  */
-record ProxyUrl(String scheme, String host, int port, String user, String password) {
+public record ProxyUrl(String scheme, String host, int port, String user, String password) {
 
   /**
    * Reads a setting; throws {@link IllegalArgumentException}, with the credentials left out of the
    * message, when it is no URL or not an {@code http://} one.
    */
-  static ProxyUrl parse(String setting) {
+  public static ProxyUrl parse(String setting) {
     int sep = setting.indexOf("://");
     String scheme = sep < 0 ? "" : setting.substring(0, sep).toLowerCase(Locale.ROOT);
     boolean hasScheme = sep > 0 && scheme.matches("[a-z][a-z0-9+.-]*");
@@ -53,12 +55,12 @@ record ProxyUrl(String scheme, String host, int port, String user, String passwo
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
-  boolean hasCredentials() {
+  public boolean hasCredentials() {
     return user != null;
   }
 
   /** {@code Basic …} for the {@code Proxy-Authorization} header. */
-  String basicAuthorization() {
+  public String basicAuthorization() {
     String pair = user + ":" + password;
     return "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
   }
@@ -70,7 +72,7 @@ record ProxyUrl(String scheme, String host, int port, String user, String passwo
   }
 
   /** A setting as written, with any password replaced by {@code xxxxx}. */
-  static String redact(String setting) {
+  public static String redact(String setting) {
     int at = setting.lastIndexOf('@');
     if (at < 0) {
       return setting;
