@@ -4,9 +4,8 @@ import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -95,7 +94,10 @@ public final class RootfsWriter implements AutoCloseable {
         Files.delete(target); // empty, as checked at the start
       }
       work.moveTo(target);
-    } catch (DirectoryNotEmptyException | FileAlreadyExistsException e) {
+    } catch (FileSystemException e) { // not empty, not a directory, already there: theirs now
+      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || isEmptyDirectory(target)) {
+        throw e;
+      }
       throw new IOException(target + " was filled by something else while the image was unpacked;"
           + " it is left as it is, and the unpacked tree is discarded", e);
     }

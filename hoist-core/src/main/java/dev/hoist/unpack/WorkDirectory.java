@@ -1,20 +1,25 @@
 package dev.hoist.unpack;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The hidden sibling {@code .NAME.hoist-N} a root filesystem is built in before it is renamed to
@@ -24,16 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The lock is an operating-system file lock, which dies with its process, on {@code
  * .NAME.hoist-N.lock}: taken before the directory is made and given up after it is gone, so a work
- * directory whose lock file is missing or can be locked is abandoned. The locks this JVM holds are
- * also listed in memory and never opened by a sweep: closing any descriptor of a file drops the
- * process's locks on it.
+ * directory whose lock file can be locked is abandoned. Only lock files of the user running the
+ * unpack are tried. The lock files this JVM uses are also listed in memory, from before they exist, and never
+ * opened by a sweep: closing any descriptor of a file drops the process's locks on it. On a file
+ * system without locks, unpacks go on and nothing is swept.
  */
 final class WorkDirectory implements AutoCloseable {
   private static final String LOCK = ".lock";
   private static final int ATTEMPTS = 100;
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
-  // One sweep or creation at a time in this JVM: a sweep never opens a lock file being created.
-  private static final Object SWEEPING = new Object();
 
   private final Path path;
   private final Path lockFile;
@@ -52,44 +56,52 @@ final class WorkDirectory implements AutoCloseable {
    * @param target an absolute, normalized path whose parent exists
    */
   static WorkDirectory create(Path target) throws IOException {
-    synchronized (SWEEPING) {
-      Path parent = target.getParent();
-      String prefix = "." + target.getFileName() + ".hoist-";
-      removeAbandoned(parent, prefix);
-      return createLocked(parent, prefix, target);
-    }
-  }
-
-  private static WorkDirectory createLocked(Path parent, String prefix, Path target)
-      throws IOException {
+    // The real parent: the same lock file always has the same name in HELD.
+    Path parent = target.getParent().toRealPath();
+    String prefix = "." + target.getFileName() + ".hoist-";
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Path lockFile = Files.createTempFile(parent, prefix, LOCK);
+      String name = prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong());
+      Path lockFile = parent.resolve(name + LOCK);
       HELD.add(lockFile);
-      FileChannel channel = FileChannel.open(lockFile, WRITE, NOFOLLOW_LINKS);
+      FileChannel channel;
       try {
-        // Another process sweeping may hold it for a moment, and deletes it before letting go.
-        if (locked(channel) && Files.exists(lockFile, NOFOLLOW_LINKS)) {
-          Path path = directoryOf(lockFile);
+        channel = FileChannel.open(lockFile, CREATE_NEW, WRITE, NOFOLLOW_LINKS);
+      } catch (FileAlreadyExistsException e) {
+        HELD.remove(lockFile);
+        continue;
+      } catch (IOException | RuntimeException e) {
+        HELD.remove(lockFile);
+        throw e;
+      }
+      try {
+        // Another process's sweep may lock it first; it deletes the file before letting go.
+        if (lockedOrUnsupported(channel) && Files.exists(lockFile, NOFOLLOW_LINKS)) {
+          removeAbandoned(parent, prefix, uidOf(lockFile)); // the user's: as our own lock file's
+          Path path = parent.resolve(name);
           Files.createDirectory(path);
           return new WorkDirectory(path, lockFile, channel);
         }
       } catch (FileAlreadyExistsException e) {
-        Files.deleteIfExists(lockFile); // an abandoned directory without a lock has this name
+        Files.deleteIfExists(lockFile); // a directory of that name is there, not ours
       } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(lockFile);
         release(lockFile, channel);
         throw e;
       }
       release(lockFile, channel);
     }
     throw new IOException("could not make a work directory next to " + target + " in "
-        + ATTEMPTS + " attempts: other processes keep unpacking there");
+        + ATTEMPTS + " attempts: the names kept being taken");
   }
 
-  private static boolean locked(FileChannel channel) {
+  /** False when another process holds the lock; true when it is ours or locks are unsupported. */
+  private static boolean lockedOrUnsupported(FileChannel channel) throws IOException {
     try {
       return channel.tryLock() != null;
+    } catch (ClosedChannelException e) {
+      throw e; // interrupted: not a file system without locks
     } catch (IOException e) {
-      return true; // a file system without locks: the lock file alone keeps sweeps away
+      return true; // no locks here (ENOLCK, EOPNOTSUPP): the lock file alone keeps sweeps away
     }
   }
 
@@ -100,7 +112,7 @@ final class WorkDirectory implements AutoCloseable {
 
   /** Moves the directory to {@code target}: it is no longer this work directory's to remove. */
   void moveTo(Path target) throws IOException {
-    Files.move(path, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
     moved = true;
   }
 
@@ -125,34 +137,25 @@ final class WorkDirectory implements AutoCloseable {
     }
   }
 
-  private static Path directoryOf(Path lockFile) {
-    String name = lockFile.getFileName().toString();
-    return lockFile.resolveSibling(name.substring(0, name.length() - LOCK.length()));
-  }
-
-  private static Path lockFileOf(Path directory) {
-    return directory.resolveSibling(directory.getFileName() + LOCK);
-  }
-
   /**
-   * Best effort: what cannot be removed (another user's, a file system error) stays, and the
-   * unpack goes on, as it would have without the sweep.
+   * Best effort: what cannot be removed (another user's, in use, a file system error) stays, and
+   * the unpack goes on as it would have without the sweep.
    */
-  private static void removeAbandoned(Path parent, String prefix) {
-    List<Path> candidates = new ArrayList<>();
+  private static void removeAbandoned(Path parent, String prefix, Object uid) {
+    if (uid == null) {
+      return; // whose files are whose is unknown here: sweep nothing
+    }
+    List<Path> lockFiles = new ArrayList<>();
     try (DirectoryStream<Path> entries =
-        Files.newDirectoryStream(parent, p -> isWorkName(p.getFileName().toString(), prefix))) {
-      entries.forEach(candidates::add);
-    } catch (IOException e) {
+        Files.newDirectoryStream(parent, p -> isLockFileName(p.getFileName().toString(), prefix))) {
+      entries.forEach(lockFiles::add);
+    } catch (IOException | RuntimeException e) { // DirectoryIteratorException included
       return;
     }
-    for (Path entry : candidates) {
+    for (Path lockFile : lockFiles) {
       try {
-        if (entry.getFileName().toString().endsWith(LOCK)) {
-          removeIfUnlocked(entry);
-        } else if (Files.isDirectory(entry, NOFOLLOW_LINKS)
-            && !Files.exists(lockFileOf(entry), NOFOLLOW_LINKS)) {
-          RootfsWriter.deleteTree(entry); // made before there were locks, or its lock was removed
+        if (!HELD.contains(lockFile) && uid.equals(uidOf(lockFile))) {
+          removeIfUnlocked(lockFile);
         }
       } catch (IOException | OverlappingFileLockException e) {
         // in use, gone meanwhile, or not ours to remove
@@ -160,13 +163,18 @@ final class WorkDirectory implements AutoCloseable {
     }
   }
 
-  /** {@code prefix} then the digits {@link Files#createTempFile} adds, then perhaps {@link #LOCK}. */
-  private static boolean isWorkName(String name, String prefix) {
-    if (!name.startsWith(prefix)) {
-      return false;
+  private static Object uidOf(Path path) {
+    try {
+      return Files.getAttribute(path, "unix:uid", NOFOLLOW_LINKS);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
     }
-    int end = name.endsWith(LOCK) ? name.length() - LOCK.length() : name.length();
-    if (end == prefix.length()) {
+  }
+
+  /** {@code prefix}, the digits of a work directory's name, then {@link #LOCK}. */
+  private static boolean isLockFileName(String name, String prefix) {
+    int end = name.length() - LOCK.length();
+    if (!name.startsWith(prefix) || !name.endsWith(LOCK) || end <= prefix.length()) {
       return false;
     }
     for (int i = prefix.length(); i < end; i++) {
@@ -178,15 +186,15 @@ final class WorkDirectory implements AutoCloseable {
   }
 
   private static void removeIfUnlocked(Path lockFile) throws IOException {
-    if (HELD.contains(lockFile)) {
-      return; // an unpack of this JVM: opening the file would drop its lock
-    }
     try (FileChannel channel = FileChannel.open(lockFile, WRITE, NOFOLLOW_LINKS);
         FileLock lock = channel.tryLock()) {
       if (lock != null) { // its process is gone
-        RootfsWriter.deleteTree(directoryOf(lockFile));
+        String name = lockFile.getFileName().toString();
+        RootfsWriter.deleteTree(lockFile.resolveSibling(name.substring(0, name.length() - LOCK.length())));
         Files.deleteIfExists(lockFile);
       }
+    } catch (NoSuchFileException e) {
+      // removed meanwhile by its owner or another sweep
     }
   }
 }

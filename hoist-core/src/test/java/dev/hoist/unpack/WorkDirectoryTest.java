@@ -46,8 +46,7 @@ class WorkDirectoryTest {
     Process other = holdWorkDirectory(target);
     String left;
     try {
-      left = new BufferedReader(
-          new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      left = firstLine(other);
       assertThat(Path.of(left)).isDirectory();
       other.destroyForcibly(); // SIGKILL: no clean-up of its own
       assertThat(other.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -68,8 +67,7 @@ class WorkDirectoryTest {
     Path target = parent.resolve("rootfs");
     Process other = holdWorkDirectory(target);
     try {
-      String held = new BufferedReader(
-          new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      String held = firstLine(other);
 
       try (WorkDirectory next = WorkDirectory.create(target)) {
         assertThat(Path.of(held)).isDirectory();
@@ -96,19 +94,31 @@ class WorkDirectoryTest {
   }
 
   @Test
-  void aLeftoverWithoutLockIsRemovedButNotOtherTargetsOrNamesHoistDidNotMake() throws IOException {
-    Path unlocked = Files.createDirectories(parent.resolve(".rootfs.hoist-123/usr/bin"));
+  void onlyAbandonedWorkDirectoriesOfTheSameTargetAreRemoved() throws IOException {
+    Path abandoned = Files.createDirectories(parent.resolve(".rootfs.hoist-123/usr/bin"));
+    Files.createFile(parent.resolve(".rootfs.hoist-123.lock"));
+    Path orphanLock = Files.createFile(parent.resolve(".rootfs.hoist-124.lock"));
     Path otherTargets = Files.createDirectories(parent.resolve(".rootfs2.hoist-456"));
     Files.createFile(parent.resolve(".rootfs2.hoist-456.lock"));
+    Path withoutLockFile = Files.createDirectories(parent.resolve(".rootfs.hoist-789"));
     Path notHoists = Files.createDirectories(parent.resolve(".rootfs.hoist-mine"));
-    Path anotherTargetNamedLikeIt = Files.createDirectories(parent.resolve(".rootfs.hoist-7.hoist-8"));
+    Files.createFile(parent.resolve(".rootfs.hoist-mine.lock"));
 
     try (WorkDirectory work = WorkDirectory.create(parent.resolve("rootfs"))) {
-      assertThat(unlocked.getParent().getParent()).doesNotExist();
+      assertThat(abandoned.getParent().getParent()).doesNotExist();
+      assertThat(parent.resolve(".rootfs.hoist-123.lock")).doesNotExist();
+      assertThat(orphanLock).doesNotExist();
       assertThat(otherTargets).isDirectory();
+      assertThat(withoutLockFile).as("no lock file: not known to be hoist's").isDirectory();
       assertThat(notHoists).isDirectory();
-      assertThat(anotherTargetNamedLikeIt).isDirectory();
     }
+  }
+
+  private static String firstLine(Process process) throws IOException {
+    String line = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    assertThat(line).as("the child JVM's work directory (its errors are above)").isNotNull();
+    return line;
   }
 
   private Process holdWorkDirectory(Path target) throws IOException {
