@@ -140,8 +140,9 @@ final class PullCommand implements Callable<Integer> {
     }
     String pulled;
     try (Hoist hoist = builder.build();
-        Interruption interruption = Interruption.onSigint(hoist, () -> output.error(
-            "pull cancelled; partial downloads are kept and the next pull resumes them"))) {
+        Interruption interruption = Interruption.onSigint(hoist, unpackTo != null,
+            unwound -> output.error("pull cancelled; partial downloads are kept and the next pull"
+                + " resumes them" + (unwound ? "" : "; " + Interruption.leftBehind(unpackTo))))) {
       if (allTags) {
         List<PullResult> results = hoist.pullAllTags(request, output);
         boolean changed = results.stream().anyMatch(PullResult::tagChanged);

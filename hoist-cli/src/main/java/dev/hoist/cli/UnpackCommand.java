@@ -48,17 +48,19 @@ final class UnpackCommand implements Callable<Integer> {
   public Integer call() throws Exception { // failures: the Errors handler
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    ImageReference ref = ImageReference.parse(image);
+    Path done;
     try (Hoist hoist = global.hoist().build();
-        Interruption interruption = Interruption.onSigint(hoist, () -> {
-          err.println("Error: unpack cancelled; nothing was left in " + directory);
+        Interruption interruption = Interruption.onSigint(hoist, true, unwound -> {
+          err.println("Error: unpack cancelled; "
+              + (unwound ? "nothing was left in " + directory : Interruption.leftBehind(directory)));
           err.flush();
         })) {
-      ImageReference ref = ImageReference.parse(image);
-      Path done = hoist.unpack(ref, directory, UnpackOptions.defaults().withMaxBytes(maxSize),
+      done = hoist.unpack(ref, directory, UnpackOptions.defaults().withMaxBytes(maxSize),
           note -> err.println("NOTE: " + note));
-      out.println("Unpacked " + ref.withDefaultTag().familiarString() + " to " + done);
-      out.flush();
-      return 0;
     }
+    out.println("Unpacked " + ref.withDefaultTag().familiarString() + " to " + done);
+    out.flush();
+    return 0;
   }
 }
