@@ -269,6 +269,26 @@ class RegistryLoginIT {
   }
 
   @Test
+  void aServerOnAnotherHostThatHostsTomlNamesNeverSeesTheRegistrysPassword() throws IOException {
+    try (FaultRegistry registry = FaultRegistry.start();
+        FaultRegistry elsewhere = FaultRegistry.start()) {
+      registry.failNext("^/v2/$", 401, "{}", Map.of("WWW-Authenticate", "Basic realm=\"x\""));
+      Path hostDir = hostsDir.resolve(registry.host().replace(":", "_") + "_");
+      Files.createDirectories(hostDir);
+      Files.writeString(hostDir.resolve("hosts.toml"), "server = \"" + elsewhere.baseUri() + "\"\n");
+
+      try (RegistryLogin login = RegistryLogin.builder()
+          .credentialStore(CredentialStore.of(configFile())).hostsDirectory(hostsDir).build()) {
+        login.login(registry.host(), Credential.basic("alice", "s3cret"));
+      }
+
+      assertThat(elsewhere.requests()).isEmpty();
+      assertThat(registry.requests()).extracting(RecordedRequest::path).containsExactly("/v2/", "/v2/");
+      assertThat(registry.requests().get(1).authorization()).contains("Basic " + base64("alice:s3cret"));
+    }
+  }
+
+  @Test
   void aMalformedConfigFileFailsTheLoginBeforeTheRegistryIsAsked() throws IOException {
     try (FaultRegistry registry = FaultRegistry.start()) {
       Files.writeString(configFile(), "{\"auths\": ");

@@ -79,6 +79,17 @@ public record Endpoint(
     return root.getRawAuthority();
   }
 
+  /**
+   * Whether this endpoint is on {@code registry}'s own host (Docker Hub's is {@value
+   * RegistryHosts#DOCKER_HUB_HOST}), rather than on a mirror or a server that a hosts directory
+   * sends the registry's requests to.
+   */
+  public boolean isHostOf(String registry) {
+    String host = host();
+    return host.equals(registry)
+        || registry.equals(RegistryHosts.DOCKER_HUB) && host.equals(RegistryHosts.DOCKER_HUB_HOST);
+  }
+
   /** Whether the endpoint may be asked to do {@code capability}. */
   public boolean can(Capability capability) {
     return capabilities.contains(capability);

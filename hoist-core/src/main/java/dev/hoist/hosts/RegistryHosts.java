@@ -114,6 +114,20 @@ public final class RegistryHosts {
     return route(registry, "", registry, null).sources().stream().map(PullSource::endpoint).toList();
   }
 
+  /**
+   * The endpoint on {@code registry}'s own host, where the registry's credentials belong (a
+   * login checks them there): the one the configuration gives, with its TLS settings and headers,
+   * else the registry's default root. Never a mirror, nor a {@code server} on another host.
+   */
+  public Endpoint ownEndpoint(String registry) throws IOException {
+    for (Endpoint endpoint : endpoints(registry)) {
+      if (!endpoint.mirror() && endpoint.isHostOf(registry)) {
+        return endpoint;
+      }
+    }
+    return secured(upstream(registry), registry);
+  }
+
   private Route route(String registry, String path, String reference, Boolean byDigest)
       throws IOException {
     Optional<RegistriesConf.Entry> conf = registriesConf().find(reference);

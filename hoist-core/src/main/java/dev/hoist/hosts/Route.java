@@ -17,9 +17,6 @@ import java.util.Optional;
  */
 public record Route(
     String registry, List<PullSource> sources, boolean fallback, Optional<String> blockedBy) {
-  private static final String DOCKER_HUB = "docker.io";
-  private static final String DOCKER_HUB_HOST = "registry-1.docker.io";
-
   public Route {
     Objects.requireNonNull(registry, "registry == null");
     sources = List.copyOf(sources);
@@ -44,8 +41,6 @@ public record Route(
    * upstream registries: the registry's name.
    */
   public Optional<String> namespace(Endpoint endpoint) {
-    String host = endpoint.host();
-    boolean own = host.equals(registry) || registry.equals(DOCKER_HUB) && host.equals(DOCKER_HUB_HOST);
-    return own ? Optional.empty() : Optional.of(registry);
+    return endpoint.isHostOf(registry) ? Optional.empty() : Optional.of(registry);
   }
 }

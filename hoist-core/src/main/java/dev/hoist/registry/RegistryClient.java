@@ -187,11 +187,8 @@ public final class RegistryClient {
    */
   public Credential login(String registry, Credential credential) throws IOException {
     java.util.Objects.requireNonNull(credential, "credential == null");
-    // The registry itself, never a mirror: a login is for the registry's own credentials.
-    Endpoint upstream = shared.hosts().endpoints(registry).stream()
-        .filter(e -> !e.mirror()).findFirst()
-        .orElseThrow(() -> new RegistryException(
-            "registry " + registry + " has no endpoint to log in to", registry, 0, List.of()));
+    // The registry's own host, never a mirror or another server: the credential is its own.
+    Endpoint upstream = shared.hosts().ownEndpoint(registry);
     AuthSession session = shared.sessions().checking(credential, registry, upstream);
     return LoginCheck.verify(session, shared.transport(), credential);
   }
