@@ -111,7 +111,7 @@ final class SavedImages {
     }
     Descriptor manifest = image.manifest();
     // The catalog finds image manifests only.
-    ImageManifest parsed = (ImageManifest) Manifests.parse(
+    ImageManifest parsed = (ImageManifest) Manifests.parseStored(
         store.read(manifest.digest(), Manifests.MAX_BYTES), manifest.mediaType());
     Image saved = new Image(manifest, parsed);
     byManifest.put(manifest.digest(), saved);

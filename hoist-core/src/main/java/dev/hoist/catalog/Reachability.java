@@ -33,7 +33,7 @@ final class Reachability {
       String resolved = entry.annotations().get(ImageRefs.RESOLVED_DIGEST);
       if (resolved != null) {
         try {
-          // No descriptor names it: left untyped, its own mediaType field types it.
+          // No descriptor names it: left untyped, its own mediaType field or shape types it.
           todo.add(Descriptor.of("", Digest.parse(resolved), 0));
         } catch (IllegalArgumentException e) {
           // another tool's annotation: nothing to keep
@@ -59,8 +59,8 @@ final class Reachability {
   }
 
   /**
-   * The blob {@code descriptor} names as a manifest or index, typed as a registry response is
-   * (its own mediaType field, else the descriptor's), or null when it is neither or unreadable.
+   * The blob {@code descriptor} names as a manifest or index, typed as {@link
+   * Manifests#parseStored} types what the store holds, or null when it is neither or unreadable.
    */
   static Manifest parse(OciStore store, Descriptor descriptor) {
     try {
@@ -68,7 +68,7 @@ final class Reachability {
         return null;
       }
       byte[] bytes = store.read(descriptor.digest(), Manifests.MAX_BYTES);
-      return Manifests.parseServed(bytes, descriptor.mediaType());
+      return Manifests.parseStored(bytes, descriptor.mediaType());
     } catch (IOException | IllegalArgumentException e) {
       return null; // InvalidManifestException included: not a manifest, a leaf
     }

@@ -45,6 +45,33 @@ public final class Manifests {
     return parse(root, mediaTypeOf(root, contentType));
   }
 
+  /**
+   * Parses a manifest or index that the store already holds, typed leniently: its own mediaType
+   * field, else the media type of the descriptor naming it, else its shape (OCI makes the field
+   * optional). Unlike {@link #parseServed}, which judges what a registry sends, a mismatch is not
+   * an error: what keeps blobs alive or reads a stored image must not lose a manifest to a label.
+   *
+   * @throws InvalidManifestException when the bytes are not a manifest or index at all
+   */
+  public static Manifest parseStored(byte[] bytes, String descriptorType)
+      throws InvalidManifestException {
+    JsonNode root = readObject(bytes);
+    String declared = root.path("mediaType").asText("");
+    String type;
+    if (!declared.isEmpty()) {
+      type = declared;
+    } else if (isSpecific(descriptorType == null ? "" : descriptorType)) {
+      type = descriptorType;
+    } else if (root.path("manifests").isArray()) {
+      type = MediaTypes.OCI_INDEX;
+    } else if (root.path("config").isObject() && root.path("layers").isArray()) {
+      type = MediaTypes.OCI_MANIFEST;
+    } else {
+      throw new InvalidManifestException("not a manifest or index");
+    }
+    return parse(root, type);
+  }
+
   private static String mediaTypeOf(JsonNode root, String contentType)
       throws InvalidManifestException {
     String declared = root.path("mediaType").asText("");

@@ -57,7 +57,8 @@ public final class Unpacker {
     ImageReference ref = reference.withDefaultTag();
     Descriptor image = store.resolve(ref.toString())
         .orElseThrow(() -> new IOException("No such image: " + reference.familiarString()));
-    Manifest manifest = Manifests.parse(store.read(image.digest(), Manifests.MAX_BYTES), image.mediaType());
+    Manifest manifest =
+        Manifests.parseStored(store.read(image.digest(), Manifests.MAX_BYTES), image.mediaType());
     if (!(manifest instanceof ImageManifest imageManifest)) {
       throw new InvalidManifestException(
           reference.familiarString() + " names an index, not an image: pull it for one platform first");

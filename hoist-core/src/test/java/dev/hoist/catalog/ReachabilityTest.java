@@ -62,4 +62,34 @@ class ReachabilityTest {
     assertThat(Reachability.from(store, List.of(entry))).containsExactlyInAnyOrder(
         entry.digest(), index.digest(), dockerManifest.digest(), config.digest(), layer.digest());
   }
+
+  @Test
+  void aManifestWhoseEntryNamesAnotherTypeStillKeepsItsConfigAndLayers() throws Exception {
+    OciStore store = OciStore.open(dir);
+    Descriptor config = put(store, MediaTypes.DOCKER_CONFIG, "{}");
+    Descriptor layer = put(store, MediaTypes.DOCKER_LAYER, "layer");
+    String declaresDocker = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST
+        + "\",\"config\":" + json(config) + ",\"layers\":[" + json(layer) + "]}";
+    // An archive's index.json labelled it OCI: a wrong label must not let collection take its blobs.
+    Descriptor entry = put(store, MediaTypes.OCI_MANIFEST, declaresDocker);
+
+    assertThat(Reachability.from(store, List.of(entry)))
+        .containsExactlyInAnyOrder(entry.digest(), config.digest(), layer.digest());
+  }
+
+  @Test
+  void anIndexWithoutMediaTypeThatAnEntryResolvedFromKeepsAllItsStoredChildren() throws Exception {
+    OciStore store = OciStore.open(dir);
+    Descriptor config = put(store, MediaTypes.OCI_CONFIG, "{}");
+    Descriptor layer = put(store, MediaTypes.OCI_LAYER, "layer");
+    Descriptor amd64 = put(store, MediaTypes.OCI_MANIFEST, manifest(config, layer));
+    Descriptor otherLayer = put(store, MediaTypes.OCI_LAYER, "arm64 layer");
+    Descriptor arm64 = put(store, MediaTypes.OCI_MANIFEST, manifest(config, otherLayer));
+    Descriptor index = put(store, MediaTypes.OCI_INDEX,
+        "{\"schemaVersion\":2,\"manifests\":[" + json(amd64) + "," + json(arm64) + "]}");
+    Descriptor entry = amd64.withAnnotations(Map.of(ImageRefs.RESOLVED_DIGEST, index.digest().toString()));
+
+    assertThat(Reachability.from(store, List.of(entry))).containsExactlyInAnyOrder(index.digest(),
+        amd64.digest(), arm64.digest(), config.digest(), layer.digest(), otherLayer.digest());
+  }
 }
