@@ -96,15 +96,34 @@ public final class ArchiveReader {
     LayerCompression compression =
         CompressionSniffer.sniff(buffered.readNBytes(CompressionSniffer.HEAD_BYTES), what);
     buffered.reset();
-    try (InputStream plain = compression.decompress(buffered, BUFFER);
-        OutputStream out = Files.newOutputStream(spool)) {
-      plain.transferTo(out);
+    InputStream plain;
+    try {
+      plain = compression.decompress(buffered, BUFFER);
     } catch (IOException e) {
-      if (compression == LayerCompression.NONE) {
-        throw e;
-      }
-      throw new InvalidArchiveException("cannot decompress " + what + ": " + ArchiveEntries.describe(e), e);
+      throw unreadable(e, compression, what);
     }
+    try (plain; OutputStream out = Files.newOutputStream(spool)) {
+      byte[] buffer = new byte[BUFFER];
+      while (true) {
+        int n;
+        try {
+          n = plain.read(buffer);
+        } catch (IOException e) {
+          throw unreadable(e, compression, what);
+        }
+        if (n < 0) {
+          return;
+        }
+        out.write(buffer, 0, n); // a full disk is said as it is, not blamed on the archive
+      }
+    }
+  }
+
+  private static IOException unreadable(IOException e, LayerCompression compression, String what) {
+    if (compression == LayerCompression.NONE) {
+      return e;
+    }
+    return new InvalidArchiveException("cannot decompress " + what + ": " + ArchiveEntries.describe(e), e);
   }
 
   private List<LoadedImage> loadTar(Path tar, LoadListener listener) throws IOException {
