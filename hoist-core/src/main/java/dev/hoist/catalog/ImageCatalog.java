@@ -170,20 +170,21 @@ public final class ImageCatalog {
     List<Descriptor> remaining = store.refs().list();
     Set<Digest> stillNamed = new HashSet<>();
     remaining.forEach(entry -> stillNamed.add(entry.digest()));
-    List<Descriptor> gone = new ArrayList<>();
-    Set<Digest> ids = new HashSet<>();
-    for (LocalImage image : images) {
-      if (!stillNamed.contains(image.manifest().digest())) {
-        gone.add(image.manifest());
-        ids.add(image.id());
-      }
-    }
+    List<LocalImage> gone =
+        images.stream().filter(image -> !stillNamed.contains(image.manifest().digest())).toList();
     if (gone.isEmpty()) {
       return new Removal(untagged, List.of(), 0); // still named: only untagged
     }
-    removed.stream().filter(entry -> !stillNamed.contains(entry.digest())).forEach(gone::add);
-    List<Digest> order = new ArrayList<>(Reachability.from(store, gone));
-    order.sort(Comparator.comparing((Digest d) -> !ids.contains(d))); // IDs first, as docker says
+    // Image by image, as docker reports them: its ID, then the rest of what it reaches.
+    Set<Digest> order = new LinkedHashSet<>();
+    for (LocalImage image : gone) {
+      List<Descriptor> roots = new ArrayList<>(List.of(image.manifest()));
+      removed.stream() // they carry the index an image was resolved from
+          .filter(entry -> entry.digest().equals(image.manifest().digest())).forEach(roots::add);
+      List<Digest> reached = new ArrayList<>(Reachability.from(store, roots));
+      reached.sort(Comparator.comparing((Digest d) -> !d.equals(image.id())));
+      order.addAll(reached);
+    }
     Set<Digest> kept = Reachability.from(store, remaining);
     List<Digest> deleted = new ArrayList<>();
     long bytes = 0;
