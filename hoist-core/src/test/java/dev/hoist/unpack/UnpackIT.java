@@ -122,59 +122,57 @@ class UnpackIT {
     return Hoist.builder().store(store).credentials(CredentialProvider.anonymous()).build();
   }
 
-  @Test
-  void unpacksTheSameTreeAsUmoci() throws Exception {
+  /** The trees hoist and umoci unpack from the store hoist pulled {@code image} into. */
+  private record Trees(Map<String, String> hoist, Map<String, String> umoci, List<String> notes) {}
+
+  private Trees unpackWithBoth(String image, boolean ownership) throws IOException {
     Path store = work.resolve("store");
     Path mine = work.resolve("hoist-rootfs");
+    List<String> notes = new java.util.ArrayList<>();
     try (Hoist hoist = hoist(store)) {
-      hoist.pull(ref);
-      hoist.unpack(ImageReference.parse(ref), mine, UnpackOptions.defaults(), note -> {});
+      hoist.pull(image);
+      hoist.unpack(ImageReference.parse(image), mine,
+          new UnpackOptions(ownership, UnpackOptions.DEFAULT_MAX_BYTES), notes::add);
     }
     Path bundle = work.resolve("umoci-bundle");
-    Tools.run(List.of("umoci", "unpack", "--image", store + ":" + ImageReference.parse(ref), bundle.toString()), work);
+    List<String> umoci = new java.util.ArrayList<>(List.of("umoci", "unpack"));
+    if (!ownership) {
+      umoci.add("--rootless");
+    }
+    umoci.addAll(List.of("--image", store + ":" + ImageReference.parse(image), bundle.toString()));
+    Tools.run(umoci, work);
+    return new Trees(TreeSnapshot.of(mine), TreeSnapshot.of(bundle.resolve("rootfs")), notes);
+  }
 
-    Map<String, String> expected = TreeSnapshot.of(bundle.resolve("rootfs"));
-    assertThat(TreeSnapshot.of(mine)).isEqualTo(expected);
-    assertThat(expected).containsKeys("etc/services.link", "etc/app/new.conf", "etc/absolute")
+  @Test
+  void unpacksTheSameTreeAsUmoci() throws Exception {
+    Trees trees = unpackWithBoth(ref, UnpackOptions.defaults().applyOwnership());
+
+    assertThat(trees.hoist()).isEqualTo(trees.umoci());
+    assertThat(trees.umoci()).containsKeys("etc/services.link", "etc/app/new.conf", "etc/absolute")
         .doesNotContainKeys("etc/app/old.conf", "etc/app/protocols");
-    assertThat(expected.get("usr-bin-tool")).startsWith("file 4755");
+    assertThat(trees.umoci().get("usr-bin-tool")).startsWith("file 4755");
   }
 
   @Test
   void unpacksOpaqueDirectoriesAsUmociDoes() throws Exception {
-    String opaque = registry.host() + "/team/opaque:v1";
     registry.push(opaqueDirectories(work.resolve("fixture")), "team/opaque", "v1");
-    Path store = work.resolve("store");
-    Path mine = work.resolve("hoist-rootfs");
-    try (Hoist hoist = hoist(store)) {
-      hoist.pull(opaque);
-      hoist.unpack(ImageReference.parse(opaque), mine, UnpackOptions.defaults(), note -> {});
-    }
-    Path bundle = work.resolve("umoci-bundle");
-    Tools.run(List.of("umoci", "unpack", "--image", store + ":" + ImageReference.parse(opaque), bundle.toString()), work);
 
-    Map<String, String> expected = TreeSnapshot.of(bundle.resolve("rootfs"));
-    assertThat(TreeSnapshot.of(mine)).isEqualTo(expected);
-    assertThat(expected).containsKeys("etc/app/new.conf", "var/lib/keep", "var/lib/keep.link")
+    String opaque = registry.host() + "/team/opaque:v1";
+    Trees trees = unpackWithBoth(opaque, UnpackOptions.defaults().applyOwnership());
+
+    assertThat(trees.hoist()).isEqualTo(trees.umoci());
+    assertThat(trees.umoci()).containsKeys("etc/app/new.conf", "var/lib/keep", "var/lib/keep.link")
         .doesNotContainKeys("etc/app/services", "etc/app/conf.d", "var/lib/gone", "var/lib/old",
             "etc/app/.wh..wh..opq", "var/lib/.wh.gone");
   }
 
   @Test
   void unpacksWithoutOwnershipTheSameTreeAsRootlessUmoci() throws Exception {
-    Path store = work.resolve("store");
-    Path mine = work.resolve("hoist-rootfs");
-    List<String> notes = new java.util.ArrayList<>();
-    try (Hoist hoist = hoist(store)) {
-      hoist.pull(ref);
-      hoist.unpack(ImageReference.parse(ref), mine,
-          new UnpackOptions(false, UnpackOptions.DEFAULT_MAX_BYTES), notes::add);
-    }
-    Path bundle = work.resolve("umoci-bundle");
-    Tools.run(List.of("umoci", "unpack", "--rootless", "--image", store + ":" + ImageReference.parse(ref), bundle.toString()), work);
+    Trees trees = unpackWithBoth(ref, false);
 
-    assertThat(TreeSnapshot.of(mine)).isEqualTo(TreeSnapshot.of(bundle.resolve("rootfs")));
-    assertThat(notes).contains("ownership not applied (not root)");
+    assertThat(trees.hoist()).isEqualTo(trees.umoci());
+    assertThat(trees.notes()).contains("ownership not applied (not root)");
   }
 
   @Test
