@@ -258,7 +258,7 @@ public final class RegistryClient {
 
   private AuthSession session(Route route, Endpoint endpoint) {
     // The registry's credentials for the registry itself; a mirror's own host's for a mirror.
-    String name = route.namespace(endpoint).isEmpty() ? route.registry() : endpoint.host();
+    String name = endpoint.isHostOf(route.registry()) ? route.registry() : endpoint.host();
     return shared.sessions().of(name, endpoint);
   }
 
