@@ -139,10 +139,7 @@ final class ArchiveEntries implements Closeable {
 
   /** The clean name of something in the archive; empty for the root, and outside it. */
   private static Optional<String> inside(String name) {
-    if (name.startsWith("/") || name.indexOf('\0') >= 0) {
-      return Optional.empty();
-    }
-    return EntryNames.clean(name).filter(clean -> !clean.isEmpty());
+    return EntryNames.inside(name).filter(clean -> !clean.isEmpty());
   }
 
   static String describe(Throwable e) {

@@ -169,7 +169,7 @@ public final class LayerApplier {
   // Refuses absolute names and names whose ".." climb above the root (they escape it).
   private String clean(TarArchiveEntry entry, String name, String what)
       throws UnsafeLayerException {
-    Optional<String> clean = name.startsWith("/") ? Optional.empty() : EntryNames.clean(name);
+    Optional<String> clean = EntryNames.inside(name);
     if (clean.isEmpty()) {
       throw unsafe(entry, what + " escapes the root filesystem");
     }

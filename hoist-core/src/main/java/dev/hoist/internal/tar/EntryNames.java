@@ -39,6 +39,17 @@ public final class EntryNames {
     return Optional.of(String.join("/", parts));
   }
 
+  /**
+   * {@code name} cleaned as {@link #clean} does, if it names something inside the tar's root:
+   * empty for an absolute name, one with a NUL byte, and one whose {@code ..} climbs out.
+   */
+  public static Optional<String> inside(String name) {
+    if (name.startsWith("/") || name.indexOf('\0') >= 0) {
+      return Optional.empty();
+    }
+    return clean(name);
+  }
+
   /** Whether {@code name} is already clean: relative, no empty, {@code .} or {@code ..} component. */
   private static boolean isClean(String name) {
     int start = 0;
